@@ -1,0 +1,146 @@
+//! Command-line definitions (clap). Dispatch lives in `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Index and monitor the FITS images of a radio imaging pipeline.
+///
+/// With no command, runs the built-in demo. Exit codes: 0 success, 1 some files failed,
+/// 2 usage or database error.
+#[derive(Debug, Parser)]
+#[command(name = "obsmon", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Index DIR... once and exit (the same as `obsmon index DIR...`), for cron.
+    #[arg(long, requires = "dirs")]
+    pub index_only: bool,
+
+    /// Directories to watch (with --index-only: to index).
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Options of the index run used with --index-only.
+    #[command(flatten)]
+    pub index: IndexFlags,
+
+    /// The database file [default: $XDG_DATA_HOME/obsmon/index.redb].
+    #[arg(long, global = true, env = "OBSMON_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// The command.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by `index` and `--index-only`.
+#[derive(Debug, Clone, Args)]
+pub struct IndexFlags {
+    /// Print the run's summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads [default: number of cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Header metadata only: do not read pixels (no noise, peak, dynamic range).
+    #[arg(long)]
+    pub no_pixels: bool,
+}
+
+/// Output format of the listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Text,
+    /// JSON array of objects (stable field names).
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index every FITS image under DIR... into the database, then exit.
+    Index {
+        /// Directories (or files) to index.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Options.
+        #[command(flatten)]
+        flags: IndexFlags,
+    },
+    /// List indexed images, newest first.
+    Images {
+        /// JSON output (same as --format json).
+        #[arg(long)]
+        json: bool,
+        /// CSV output (same as --format csv).
+        #[arg(long)]
+        csv: bool,
+        /// At most N rows.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only images observed at or after this time (ISO 8601, UTC).
+        #[arg(long, value_name = "ISO")]
+        since: Option<String>,
+        /// Only this product type (image, pbcor, residual, psf, model, ...).
+        #[arg(long = "type", value_name = "T")]
+        kind: Option<String>,
+        /// Only this field (OBJECT).
+        #[arg(long, value_name = "F")]
+        field: Option<String>,
+        /// Include files that have vanished (state missing).
+        #[arg(long)]
+        missing: bool,
+    },
+    /// List indexing jobs (one per file: its last attempt).
+    Jobs {
+        /// Only jobs in this state (queued, running, done, failed, incomplete, skipped).
+        #[arg(long, value_name = "S")]
+        state: Option<String>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// At most N rows.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Show one image: its record and every header card.
+    Show {
+        /// A path (as indexed) or an image id.
+        target: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a synthetic DSA-110-like sky: N images and a truth CSV beside each.
+    Synth {
+        /// Where to write.
+        dir: PathBuf,
+        /// Number of images (epochs, 5 minutes apart).
+        #[arg(long, default_value_t = 10)]
+        count: u64,
+        /// Image width and height, pixels.
+        #[arg(long, default_value_t = 2048)]
+        size: usize,
+        /// Random seed (same seed, same sky).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of sources.
+        #[arg(long, default_value_t = 300)]
+        sources: usize,
+    },
+    /// The demo: a synthetic sky written into a temporary directory and indexed.
+    Demo {
+        /// Number of images.
+        #[arg(long, default_value_t = 8)]
+        count: u64,
+        /// Image size, pixels.
+        #[arg(long, default_value_t = 1024)]
+        size: usize,
+    },
+}

@@ -1,0 +1,292 @@
+//! What each subcommand does, on top of the library.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+
+use obsmon::fits::{self, meta};
+use obsmon::ingest::{self, IndexOptions, WorkerOptions};
+use obsmon::output;
+use obsmon::store::records::ImageRecord;
+use obsmon::store::{ImageQuery, Store};
+use obsmon::synth::{Sky, SkyConfig};
+
+use crate::cli::IndexFlags;
+use crate::exit;
+
+fn open_store(db: &Path) -> Result<Store> {
+    Ok(Store::open(db)?)
+}
+
+/// `obsmon index` / `obsmon --index-only`.
+pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
+    let store = open_store(db)?;
+    let opts = IndexOptions {
+        jobs: flags.jobs.unwrap_or_else(ingest::default_jobs),
+        worker: WorkerOptions {
+            pixels: !flags.no_pixels,
+            ..Default::default()
+        },
+    };
+    let summary = ingest::run_index(dirs, &store, &opts)?;
+    for f in &summary.failures {
+        eprintln!("{}: {}", f.path, f.reason);
+    }
+    if flags.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        tracing::info!(
+            "scanned {}, indexed {}, unchanged {}, failed {}, incomplete {}, skipped {}, missing {} in {} ms",
+            summary.scanned,
+            summary.indexed,
+            summary.unchanged,
+            summary.failed,
+            summary.incomplete,
+            summary.skipped,
+            summary.missing,
+            summary.elapsed_ms
+        );
+    }
+    Ok(if summary.failed > 0 {
+        exit::SOME_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+/// `obsmon images`.
+#[allow(clippy::too_many_arguments)]
+pub fn images(
+    db: &Path,
+    json: bool,
+    csv: bool,
+    limit: usize,
+    since: Option<String>,
+    kind: Option<String>,
+    field: Option<String>,
+    missing: bool,
+) -> Result<u8> {
+    let since_mjd = match since {
+        Some(s) => Some(meta::datetime_to_mjd(parse_time(&s)?)),
+        None => None,
+    };
+    let store = open_store(db)?;
+    let rows = store.images(&ImageQuery {
+        limit: Some(limit),
+        since_mjd,
+        kind,
+        field,
+        include_missing: missing,
+    })?;
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &rows)?;
+    } else if csv {
+        output::csv(&mut out, &rows)?;
+    } else {
+        image_table(&mut out, &rows)?;
+    }
+    Ok(exit::OK)
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    meta::parse_date_obs(s).with_context(|| {
+        format!("--since {s:?}: expected an ISO 8601 time such as 2025-10-28T13:30:07")
+    })
+}
+
+fn image_table<W: Write>(w: &mut W, rows: &[ImageRecord]) -> io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.date_obs.clone().unwrap_or_default(),
+                r.kind.clone(),
+                output::num(r.noise_jy.map(|n| n * 1e3), 3),
+                output::num(r.dynamic_range, 0),
+                match (r.beam_major_arcsec, r.beam_minor_arcsec) {
+                    (Some(a), Some(b)) => format!("{a:.1}x{b:.1}"),
+                    _ => "-".into(),
+                },
+                output::num(r.freq_ghz, 3),
+                r.state.clone(),
+                Path::new(&r.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::table(
+        w,
+        &[
+            "ID",
+            "DATE-OBS",
+            "TYPE",
+            "NOISE_mJy",
+            "DR",
+            "BEAM_arcsec",
+            "FREQ_GHz",
+            "STATE",
+            "NAME",
+        ],
+        &cells,
+    )
+}
+
+/// `obsmon jobs`.
+pub fn jobs(db: &Path, state: Option<String>, json: bool, limit: usize) -> Result<u8> {
+    if let Some(s) = &state {
+        if !obsmon::store::records::JOB_STATES.contains(&s.as_str()) {
+            bail!(
+                "--state {s:?}: expected one of {}",
+                obsmon::store::records::JOB_STATES.join(", ")
+            );
+        }
+    }
+    let store = open_store(db)?;
+    let rows = store.jobs(state.as_deref(), Some(limit))?;
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &rows)?;
+    } else {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|j| {
+                vec![
+                    j.id.to_string(),
+                    j.state.clone(),
+                    j.attempts.to_string(),
+                    j.finished_at.clone().unwrap_or_default(),
+                    output::num(j.duration_ms, 1),
+                    j.path.clone(),
+                    j.reason.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            &["ID", "STATE", "TRIES", "FINISHED", "MS", "PATH", "REASON"],
+            &cells,
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// `obsmon show PATH|ID`.
+pub fn show(db: &Path, target: &str, json: bool) -> Result<u8> {
+    let store = open_store(db)?;
+    let rec = match target.parse::<u64>() {
+        Ok(id) if !Path::new(target).exists() => store.image(id)?,
+        _ => {
+            let abs = std::path::absolute(target).unwrap_or_else(|_| PathBuf::from(target));
+            match store.image_by_path(&abs.to_string_lossy())? {
+                Some(r) => Some(r),
+                None => store.image_by_path(target)?,
+            }
+        }
+    };
+    let Some(rec) = rec else {
+        bail!(
+            "{target}: not in the database {} (index it first)",
+            store.path().display()
+        );
+    };
+    // The header comes from the file itself (not stored: it can be large).
+    let (cards, header_error) = match fits::scan(Path::new(&rec.path)) {
+        Ok(s) => {
+            let hdu = rec.hdu.unwrap_or(0) as usize;
+            let cards: Vec<String> = s
+                .layout
+                .hdus
+                .get(hdu)
+                .map(|h| h.header.cards.iter().map(|c| c.raw.clone()).collect())
+                .unwrap_or_default();
+            (cards, None)
+        }
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let mut out = io::stdout().lock();
+    if json {
+        let mut v = serde_json::to_value(&rec)?;
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("header".into(), serde_json::json!(cards));
+            if let Some(e) = &header_error {
+                m.insert("header_error".into(), serde_json::json!(e));
+            }
+        }
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        let v = serde_json::to_value(&rec)?;
+        if let serde_json::Value::Object(m) = v {
+            for (k, val) in m {
+                writeln!(out, "{k:<18} {}", output::cell(&val))?;
+            }
+        }
+        writeln!(out)?;
+        match header_error {
+            Some(e) => writeln!(out, "(header not readable now: {e})")?,
+            None => {
+                for c in cards {
+                    writeln!(out, "{c}")?;
+                }
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// `obsmon synth`.
+pub fn synth(dir: &Path, count: u64, size: usize, seed: u64, sources: usize) -> Result<u8> {
+    if size < 64 {
+        bail!("--size {size}: at least 64 pixels");
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let sky = Sky::new(SkyConfig {
+        size,
+        seed,
+        n_sources: sources,
+        ..Default::default()
+    });
+    for epoch in 0..count {
+        let p = sky
+            .write_epoch(dir, epoch)
+            .with_context(|| format!("cannot write into {}", dir.display()))?;
+        tracing::info!("wrote {}", p.display());
+    }
+    Ok(exit::OK)
+}
+
+/// `obsmon demo` (and `obsmon` with no arguments): a synthetic sky written into a temporary
+/// directory, indexed, and summarised.
+pub fn demo(count: u64, size: usize) -> Result<u8> {
+    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let images = tmp.path().join("images");
+    std::fs::create_dir_all(&images)?;
+    let db = tmp.path().join("demo.redb");
+    println!(
+        "obsmon demo: writing {count} synthetic {size}x{size} DSA-110-like images into {}",
+        images.display()
+    );
+    synth(&images, count, size, 1, 300)?;
+    let store = open_store(&db)?;
+    let summary = ingest::run_index(std::slice::from_ref(&images), &store, &IndexOptions::default())?;
+    println!(
+        "indexed {} images in {} ms ({} failed)\n",
+        summary.indexed, summary.elapsed_ms, summary.failed
+    );
+    let rows = store.images(&ImageQuery {
+        limit: Some(20),
+        ..Default::default()
+    })?;
+    image_table(&mut io::stdout().lock(), &rows)?;
+    println!("\nTry: obsmon synth /tmp/sky --count 10 && obsmon index /tmp/sky && obsmon images");
+    Ok(exit::OK)
+}

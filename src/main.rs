@@ -1,0 +1,86 @@
+//! The `obsmon` binary: argument parsing and dispatch. The work is in the library.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// Stable exit codes (README.md "Exit codes").
+pub mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// Some files failed to index (the rest are indexed).
+    pub const SOME_FAILED: u8 = 1;
+    /// Usage or database error: nothing was written.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(obsmon::config::default_db_path);
+    let result = match cli.command {
+        _ if cli.index_only => commands::index(&db, &cli.dirs, &cli.index),
+        None if !cli.dirs.is_empty() => commands::index(&db, &cli.dirs, &cli.index),
+        None => commands::demo(8, 1024),
+        Some(Command::Index { dirs, flags }) => commands::index(&db, &dirs, &flags),
+        Some(Command::Images {
+            json,
+            csv,
+            limit,
+            since,
+            kind,
+            field,
+            missing,
+        }) => commands::images(&db, json, csv, limit, since, kind, field, missing),
+        Some(Command::Jobs { state, json, limit }) => commands::jobs(&db, state, json, limit),
+        Some(Command::Show { target, json }) => commands::show(&db, &target, json),
+        Some(Command::Synth {
+            dir,
+            count,
+            size,
+            seed,
+            sources,
+        }) => commands::synth(&dir, count, size, seed, sources),
+        Some(Command::Demo { count, size }) => commands::demo(count, size),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::OK),
+        Err(e) => {
+            eprintln!("obsmon: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+/// `obsmon images | head` closes the pipe early: not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Quiet by default (cron mails whatever is printed): errors only, unless -v or RUST_LOG.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "error",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

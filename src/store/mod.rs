@@ -1,0 +1,582 @@
+//! The embedded store: one redb file shared by every obsmon process on the machine.
+//!
+//! Invariants:
+//! - The database is opened in [`ConcurrencyMode::MultiWriter`]: a cron run, a watcher and any
+//!   number of dashboards may have it open at once; redb serialises write transactions.
+//! - Every commit bumps `generation` in [`schema::META`], so readers can follow changes cheaply.
+//! - An image's row, its secondary-index entries, its file-state entry and its job commit in one
+//!   transaction: a crash never leaves half an image.
+//! - `IMAGE_BY_PATH`, `IMAGE_BY_TIME` and `FILES` always agree with `IMAGES` (property-tested).
+
+pub mod records;
+pub mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use redb::{
+    ConcurrencyMode, Database, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, Table, WriteTransaction,
+};
+
+use records::{ImageRecord, JobRecord};
+use schema::*;
+
+/// Errors of the store. Each says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file was written by another schema version of obsmon.
+    #[error(
+        "database {path} has schema version {found}, this obsmon uses {expected}: \
+         move the file aside (or pass another --db) and re-index, the FITS files are the source"
+    )]
+    SchemaMismatch {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: u64,
+        /// Ours.
+        expected: u64,
+    },
+    /// redb refused to open the file.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        source: redb::DatabaseError,
+    },
+    /// A storage-level error.
+    #[error("database error: {0}")]
+    Redb(#[from] redb::Error),
+    /// A stored record that does not decode (a bug, or a damaged file).
+    #[error("corrupt record in {table}: {source}")]
+    Decode {
+        /// The table.
+        table: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// Creating the database directory failed.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Redb(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What is known of a path from earlier runs (the change-detection key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileState {
+    /// Size when last seen.
+    pub size: u64,
+    /// mtime (ns) when last seen.
+    pub mtime_ns: i64,
+    /// Outcome of the last attempt.
+    pub status: FileStatus,
+}
+
+/// The outcome of the last attempt on a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum FileStatus {
+    /// Indexed; an image row exists.
+    Indexed = 0,
+    /// Failed; retried when the file changes.
+    Failed = 1,
+    /// Incomplete; retried when the file changes.
+    Incomplete = 2,
+    /// Not an image; not retried unless it changes.
+    Skipped = 3,
+    /// Indexed once, now gone from disk.
+    Missing = 4,
+}
+
+impl FileStatus {
+    fn from_u8(v: u8) -> FileStatus {
+        match v {
+            0 => FileStatus::Indexed,
+            1 => FileStatus::Failed,
+            2 => FileStatus::Incomplete,
+            3 => FileStatus::Skipped,
+            _ => FileStatus::Missing,
+        }
+    }
+}
+
+/// The result of one indexing attempt, ready to commit.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The file.
+    pub path: String,
+    /// The job row (state done, failed, incomplete or skipped); `None` for a file that is not
+    /// FITS and has no FITS name (remembered so it is not sniffed again, but not a job).
+    pub job: Option<JobRecord>,
+    /// The image row, for `done`.
+    pub image: Option<ImageRecord>,
+    /// Stored change key.
+    pub file: FileState,
+}
+
+/// Filters for [`Store::images`].
+#[derive(Debug, Clone, Default)]
+pub struct ImageQuery {
+    /// At most this many rows.
+    pub limit: Option<usize>,
+    /// Only images observed at or after this MJD.
+    pub since_mjd: Option<f64>,
+    /// Only this product type.
+    pub kind: Option<String>,
+    /// Only this field name.
+    pub field: Option<String>,
+    /// Include rows of files that have vanished.
+    pub include_missing: bool,
+}
+
+/// The open database.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` in multi-writer mode and checks the
+    /// schema version.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let db = Database::builder()
+            .set_concurrency_mode(ConcurrencyMode::MultiWriter)
+            .set_cache_size(64 * 1024 * 1024)
+            .create(path)
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let store = Store {
+            db,
+            path: path.to_path_buf(),
+        };
+        store.init_schema()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn init_schema(&self) -> Result<()> {
+        let rtx = self.db.begin_read()?;
+        let found = match rtx.open_table(META) {
+            Ok(t) => t.get(KEY_SCHEMA)?.map(|v| v.value()),
+            Err(redb::TableError::TableDoesNotExist(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        drop(rtx);
+        match found {
+            Some(v) if v == SCHEMA_VERSION => Ok(()),
+            Some(v) => Err(StoreError::SchemaMismatch {
+                path: self.path.clone(),
+                found: v,
+                expected: SCHEMA_VERSION,
+            }),
+            None => {
+                let wtx = self.db.begin_write()?;
+                {
+                    let mut meta = wtx.open_table(META)?;
+                    // Another process may have initialised it between our read and write.
+                    let existing = meta.get(KEY_SCHEMA)?.map(|v| v.value());
+                    if let Some(v) = existing {
+                        if v != SCHEMA_VERSION {
+                            return Err(StoreError::SchemaMismatch {
+                                path: self.path.clone(),
+                                found: v,
+                                expected: SCHEMA_VERSION,
+                            });
+                        }
+                    } else {
+                        meta.insert(KEY_SCHEMA, SCHEMA_VERSION)?;
+                        meta.insert(KEY_GENERATION, 0)?;
+                    }
+                    schema::create_all(&wtx)?;
+                }
+                wtx.commit()?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Begins a read transaction (a consistent snapshot).
+    pub fn read(&self) -> Result<ReadTransaction> {
+        Ok(self.db.begin_read()?)
+    }
+
+    /// Begins a write transaction. Callers must finish with [`Store::commit`].
+    pub fn write(&self) -> Result<WriteTransaction> {
+        Ok(self.db.begin_write()?)
+    }
+
+    /// Bumps the generation counter and commits.
+    pub fn commit(&self, wtx: WriteTransaction) -> Result<()> {
+        {
+            let mut meta = wtx.open_table(META)?;
+            bump(&mut meta, KEY_GENERATION)?;
+        }
+        wtx.commit()?;
+        Ok(())
+    }
+
+    /// The generation counter: changes whenever anything is committed.
+    pub fn generation(&self) -> Result<u64> {
+        let rtx = self.db.begin_read()?;
+        let meta = rtx.open_table(META)?;
+        let generation = meta.get(KEY_GENERATION)?.map(|v| v.value());
+        Ok(generation.unwrap_or(0))
+    }
+
+    /// Every known path with its change key (one read transaction; no record decoding).
+    pub fn file_states(&self) -> Result<HashMap<String, FileState>> {
+        let rtx = self.db.begin_read()?;
+        let files = rtx.open_table(FILES)?;
+        let mut out = HashMap::with_capacity(files.len()? as usize);
+        for entry in files.iter()? {
+            let (k, v) = entry?;
+            let (size, mtime_ns, status) = v.value();
+            out.insert(
+                k.value().to_string(),
+                FileState {
+                    size,
+                    mtime_ns,
+                    status: FileStatus::from_u8(status),
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// Commits a batch of outcomes in one transaction. Each image is whole within it.
+    pub fn commit_outcomes(&self, outcomes: &mut [Outcome]) -> Result<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let wtx = self.db.begin_write()?;
+        {
+            let mut t = Tables::open(&wtx)?;
+            for o in outcomes.iter_mut() {
+                t.apply(o)?;
+            }
+        }
+        self.commit(wtx)
+    }
+
+    /// Records jobs as `queued` (one transaction for the whole backlog).
+    pub fn enqueue(&self, jobs: &mut [JobRecord]) -> Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let wtx = self.db.begin_write()?;
+        {
+            let mut t = Tables::open(&wtx)?;
+            for j in jobs.iter_mut() {
+                t.put_job(j, false)?;
+            }
+        }
+        self.commit(wtx)
+    }
+
+    /// Marks indexed paths as missing (rows kept, `state = missing`, `missing_since` set).
+    pub fn mark_missing(&self, paths: &[String], now_iso: &str) -> Result<usize> {
+        if paths.is_empty() {
+            return Ok(0);
+        }
+        let wtx = self.db.begin_write()?;
+        let mut n = 0;
+        {
+            let mut t = Tables::open(&wtx)?;
+            for p in paths {
+                if t.mark_missing(p, now_iso)? {
+                    n += 1;
+                }
+            }
+        }
+        self.commit(wtx)?;
+        Ok(n)
+    }
+
+    /// One image by id.
+    pub fn image(&self, id: u64) -> Result<Option<ImageRecord>> {
+        let rtx = self.db.begin_read()?;
+        let images = rtx.open_table(IMAGES)?;
+        let rec = images
+            .get(id)?
+            .map(|v| decode("images", v.value()))
+            .transpose();
+        rec
+    }
+
+    /// One image by path.
+    pub fn image_by_path(&self, path: &str) -> Result<Option<ImageRecord>> {
+        let rtx = self.db.begin_read()?;
+        let by_path = rtx.open_table(IMAGE_BY_PATH)?;
+        let Some(id) = by_path.get(path)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let images = rtx.open_table(IMAGES)?;
+        let rec = images
+            .get(id)?
+            .map(|v| decode("images", v.value()))
+            .transpose();
+        rec
+    }
+
+    /// Images newest first (by observation time), filtered. Walks the time index backwards and
+    /// stops at `limit`: cost is proportional to the rows returned, not to the table.
+    pub fn images(&self, q: &ImageQuery) -> Result<Vec<ImageRecord>> {
+        let rtx = self.db.begin_read()?;
+        let by_time = rtx.open_table(IMAGE_BY_TIME)?;
+        let images = rtx.open_table(IMAGES)?;
+        let limit = q.limit.unwrap_or(usize::MAX);
+        let mut out = Vec::new();
+        let lower = q.since_mjd.map(mjd_key).unwrap_or(i64::MIN);
+        for entry in by_time.range((lower, 0)..)?.rev() {
+            if out.len() >= limit {
+                break;
+            }
+            let (k, _) = entry?;
+            let (_, id) = k.value();
+            let Some(v) = images.get(id)? else { continue };
+            let rec: ImageRecord = decode("images", v.value())?;
+            if !q.include_missing && rec.state == "missing" {
+                continue;
+            }
+            if q.kind.as_deref().is_some_and(|k| k != rec.kind) {
+                continue;
+            }
+            if q.field
+                .as_deref()
+                .is_some_and(|f| Some(f) != rec.field_name.as_deref())
+            {
+                continue;
+            }
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// Jobs, most recently finished first, optionally of one state.
+    pub fn jobs(&self, state: Option<&str>, limit: Option<usize>) -> Result<Vec<JobRecord>> {
+        let rtx = self.db.begin_read()?;
+        let jobs = rtx.open_table(JOBS)?;
+        let mut out = Vec::new();
+        for entry in jobs.iter()? {
+            let (_, v) = entry?;
+            let job: JobRecord = decode("jobs", v.value())?;
+            if state.is_none_or(|s| s == job.state) {
+                out.push(job);
+            }
+        }
+        out.sort_by(|a, b| b.finished_at.cmp(&a.finished_at).then(b.id.cmp(&a.id)));
+        if let Some(l) = limit {
+            out.truncate(l);
+        }
+        Ok(out)
+    }
+
+    /// The job of one path.
+    pub fn job_by_path(&self, path: &str) -> Result<Option<JobRecord>> {
+        let rtx = self.db.begin_read()?;
+        let by_path = rtx.open_table(JOB_BY_PATH)?;
+        let Some(id) = by_path.get(path)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let jobs = rtx.open_table(JOBS)?;
+        let rec = jobs.get(id)?.map(|v| decode("jobs", v.value())).transpose();
+        rec
+    }
+
+    /// Counts of rows per table, for stats and tests.
+    pub fn counts(&self) -> Result<Counts> {
+        let rtx = self.db.begin_read()?;
+        Ok(Counts {
+            images: rtx.open_table(IMAGES)?.len()?,
+            jobs: rtx.open_table(JOBS)?.len()?,
+            files: rtx.open_table(FILES)?.len()?,
+        })
+    }
+}
+
+/// Row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Image rows (including missing).
+    pub images: u64,
+    /// Job rows.
+    pub jobs: u64,
+    /// Known paths.
+    pub files: u64,
+}
+
+/// The tables a write transaction touches, opened once per transaction.
+struct Tables<'t> {
+    meta: Table<'t, &'static str, u64>,
+    images: Table<'t, u64, &'static [u8]>,
+    by_path: Table<'t, &'static str, u64>,
+    by_time: Table<'t, (i64, u64), ()>,
+    jobs: Table<'t, u64, &'static [u8]>,
+    job_by_path: Table<'t, &'static str, u64>,
+    files: Table<'t, &'static str, (u64, i64, u8)>,
+}
+
+impl<'t> Tables<'t> {
+    fn open(wtx: &'t WriteTransaction) -> Result<Self> {
+        Ok(Tables {
+            meta: wtx.open_table(META)?,
+            images: wtx.open_table(IMAGES)?,
+            by_path: wtx.open_table(IMAGE_BY_PATH)?,
+            by_time: wtx.open_table(IMAGE_BY_TIME)?,
+            jobs: wtx.open_table(JOBS)?,
+            job_by_path: wtx.open_table(JOB_BY_PATH)?,
+            files: wtx.open_table(FILES)?,
+        })
+    }
+
+    fn apply(&mut self, o: &mut Outcome) -> Result<()> {
+        let path = o.path.clone();
+        if let Some(job) = o.job.as_mut() {
+            self.put_job(job, true)?;
+        }
+
+        let old_id = self.by_path.get(path.as_str())?.map(|v| v.value());
+        if let Some(img) = o.image.as_mut() {
+            let id = match old_id {
+                Some(id) => {
+                    self.remove_time_entry(id)?;
+                    id
+                }
+                None => {
+                    let id = bump(&mut self.meta, KEY_NEXT_IMAGE)?;
+                    self.by_path.insert(path.as_str(), id)?;
+                    id
+                }
+            };
+            img.id = id;
+            self.images.insert(id, encode(img).as_slice())?;
+            self.by_time
+                .insert((mjd_key(img.mjd.unwrap_or(0.0)), id), ())?;
+        } else if let Some(id) = old_id {
+            // The file changed into something that is no longer an indexable image: its old row
+            // would describe pixels that are not there any more.
+            self.remove_time_entry(id)?;
+            self.images.remove(id)?;
+            self.by_path.remove(path.as_str())?;
+        }
+        self.files.insert(
+            path.as_str(),
+            (o.file.size, o.file.mtime_ns, o.file.status as u8),
+        )?;
+        Ok(())
+    }
+
+    /// Inserts or replaces the job row of `job.path`. With `attempt`, counts one more attempt.
+    fn put_job(&mut self, job: &mut JobRecord, attempt: bool) -> Result<()> {
+        // The job row of a path is reused: attempts accumulate.
+        let existing = self.job_by_path.get(job.path.as_str())?.map(|v| v.value());
+        let job_id = match existing {
+            Some(id) => {
+                if let Some(old) = self.jobs.get(id)? {
+                    let old: JobRecord = decode("jobs", old.value())?;
+                    job.attempts = old.attempts + u32::from(attempt);
+                }
+                id
+            }
+            None => {
+                let id = bump(&mut self.meta, KEY_NEXT_JOB)?;
+                self.job_by_path.insert(job.path.as_str(), id)?;
+                job.attempts = u32::from(attempt);
+                id
+            }
+        };
+        job.id = job_id;
+        self.jobs.insert(job_id, encode(job).as_slice())?;
+        Ok(())
+    }
+
+    fn remove_time_entry(&mut self, id: u64) -> Result<()> {
+        let old = self.images.get(id)?.map(|v| v.value().to_vec());
+        if let Some(bytes) = old {
+            let rec: ImageRecord = decode("images", &bytes)?;
+            self.by_time.remove((mjd_key(rec.mjd.unwrap_or(0.0)), id))?;
+        }
+        Ok(())
+    }
+
+    fn mark_missing(&mut self, path: &str, now_iso: &str) -> Result<bool> {
+        let Some((size, mtime_ns, _)) = self.files.get(path)?.map(|v| v.value()) else {
+            return Ok(false);
+        };
+        self.files
+            .insert(path, (size, mtime_ns, FileStatus::Missing as u8))?;
+        let Some(id) = self.by_path.get(path)?.map(|v| v.value()) else {
+            return Ok(false);
+        };
+        let Some(bytes) = self.images.get(id)?.map(|v| v.value().to_vec()) else {
+            return Ok(false);
+        };
+        let mut rec: ImageRecord = decode("images", &bytes)?;
+        if rec.state == "missing" {
+            return Ok(false);
+        }
+        rec.state = "missing".into();
+        rec.missing_since = Some(now_iso.to_string());
+        self.images.insert(id, encode(&rec).as_slice())?;
+        Ok(true)
+    }
+}
+
+/// Time index key: MJD in milliseconds.
+pub fn mjd_key(mjd: f64) -> i64 {
+    (mjd * 86_400_000.0).round() as i64
+}
+
+fn bump(meta: &mut Table<&'static str, u64>, key: &str) -> Result<u64> {
+    let next = meta.get(key)?.map(|v| v.value()).unwrap_or(0) + 1;
+    meta.insert(key, next)?;
+    Ok(next)
+}
+
+/// Serialises a record (JSON: self-describing, so adding a field needs no migration).
+pub fn encode<T: serde::Serialize>(rec: &T) -> Vec<u8> {
+    // Serialising plain data structs to a Vec cannot fail.
+    serde_json::to_vec(rec).unwrap_or_default()
+}
+
+/// Deserialises a record.
+pub fn decode<T: serde::de::DeserializeOwned>(table: &'static str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode { table, source })
+}

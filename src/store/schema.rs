@@ -1,0 +1,44 @@
+//! Table definitions and the schema version.
+//!
+//! Values of the main tables are JSON-encoded records ([`super::records`]); the change-detection
+//! table `FILES` uses a fixed tuple so a re-scan of many files decodes nothing.
+
+use redb::{TableDefinition, WriteTransaction};
+
+/// Bump when a table's key or value type changes meaning. Adding a JSON field does not need it.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Counters and settings: `schema_version`, `generation`, `next_image_id`, `next_job_id`.
+pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Image id -> JSON [`super::records::ImageRecord`].
+pub const IMAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("images");
+/// Path -> image id.
+pub const IMAGE_BY_PATH: TableDefinition<&str, u64> = TableDefinition::new("image_by_path");
+/// (MJD in ms, image id) -> (), for newest-first listing and time ranges.
+pub const IMAGE_BY_TIME: TableDefinition<(i64, u64), ()> = TableDefinition::new("image_by_time");
+/// Job id -> JSON [`super::records::JobRecord`].
+pub const JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("jobs");
+/// Path -> job id.
+pub const JOB_BY_PATH: TableDefinition<&str, u64> = TableDefinition::new("job_by_path");
+/// Path -> (size, mtime ns, status) of the last attempt: the change-detection key.
+pub const FILES: TableDefinition<&str, (u64, i64, u8)> = TableDefinition::new("files");
+
+/// META key of the schema version.
+pub const KEY_SCHEMA: &str = "schema_version";
+/// META key of the commit counter.
+pub const KEY_GENERATION: &str = "generation";
+/// META key of the last image id handed out.
+pub const KEY_NEXT_IMAGE: &str = "next_image_id";
+/// META key of the last job id handed out.
+pub const KEY_NEXT_JOB: &str = "next_job_id";
+
+/// Creates every table, so readers never meet a missing one.
+pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
+    wtx.open_table(IMAGES)?;
+    wtx.open_table(IMAGE_BY_PATH)?;
+    wtx.open_table(IMAGE_BY_TIME)?;
+    wtx.open_table(JOBS)?;
+    wtx.open_table(JOB_BY_PATH)?;
+    wtx.open_table(FILES)?;
+    Ok(())
+}
