@@ -277,7 +277,11 @@ pub fn demo(count: u64, size: usize) -> Result<u8> {
     );
     synth(&images, count, size, 1, 300)?;
     let store = open_store(&db)?;
-    let summary = ingest::run_index(std::slice::from_ref(&images), &store, &IndexOptions::default())?;
+    let summary = ingest::run_index(
+        std::slice::from_ref(&images),
+        &store,
+        &IndexOptions::default(),
+    )?;
     println!(
         "indexed {} images in {} ms ({} failed)\n",
         summary.indexed, summary.elapsed_ms, summary.failed

@@ -15,6 +15,9 @@ pub const BLOCK: u64 = 2880;
 const CARD: usize = 80;
 /// More header blocks than this in one HDU is treated as a corrupt file (a 2.9 MB header).
 const MAX_HEADER_BLOCKS: usize = 1000;
+/// A data unit declared larger than this (1 TiB) is absurd, not merely unfinished: failed, not
+/// waited for.
+const MAX_DATA_BYTES: u64 = 1 << 40;
 /// More HDUs than this is treated as a corrupt file.
 const MAX_HDUS: usize = 1000;
 
@@ -242,6 +245,9 @@ fn read_header<R: Read>(
         if got == 0 && nblock == 0 {
             return Ok(None);
         }
+        if index == 0 && nblock == 0 && !b"SIMPLE  =".starts_with(&block[..got.min(9)]) {
+            return Err(FitsError::NotFits);
+        }
         if got < block.len() {
             if index > 0 && nblock == 0 && block[..got].iter().all(|&b| b == 0 || b == b' ') {
                 // Trailing junk padding after the last HDU; tolerated.
@@ -373,6 +379,15 @@ fn data_size(header: &Header) -> Result<u64, FitsError> {
         .checked_mul(gcount as u64)
         .and_then(|v| v.checked_mul(n.checked_add(pcount as u64)?))
         .ok_or_else(|| FitsError::BadHeader("data size overflows".into()))?;
+    if bytes > MAX_DATA_BYTES {
+        let dims: Vec<String> = (1..=naxis)
+            .map(|i| header.i64(&format!("NAXIS{i}")).unwrap_or(0).to_string())
+            .collect();
+        return Err(FitsError::BadHeader(format!(
+            "declares {bytes} bytes of data ({} pixels of BITPIX {bitpix}), more than any image",
+            dims.join(" x ")
+        )));
+    }
     Ok(bytes)
 }
 
