@@ -134,6 +134,11 @@ pub enum Command {
         #[arg(long, default_value_t = 300)]
         sources: usize,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// The demo: a synthetic sky written into a temporary directory and indexed.
     Demo {
         /// Number of images.

@@ -50,6 +50,11 @@ fn main() -> ExitCode {
             sources,
         }) => commands::synth(&dir, count, size, seed, sources),
         Some(Command::Demo { count, size }) => commands::demo(count, size),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "obsmon", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

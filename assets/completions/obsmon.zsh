@@ -1,0 +1,289 @@
+#compdef obsmon
+
+autoload -U is-at-least
+
+_obsmon() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'-j+[Worker threads \[default\: number of cores\]]:N:_default' \
+'--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--index-only[Index DIR... once and exit (the same as \`obsmon index DIR...\`), for cron]' \
+'--json[Print the run'\''s summary as one JSON object]' \
+'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range)]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::dirs -- Directories to watch (with --index-only\: to index):_files' \
+":: :_obsmon_commands" \
+"*::: :->obsmon" \
+&& ret=0
+    case $state in
+    (obsmon)
+        words=($line[2] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:obsmon-command-$line[2]:"
+        case $line[2] in
+            (index)
+_arguments "${_arguments_options[@]}" : \
+'-j+[Worker threads \[default\: number of cores\]]:N:_default' \
+'--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[Print the run'\''s summary as one JSON object]' \
+'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range)]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::dirs -- Directories (or files) to index:_files' \
+&& ret=0
+;;
+(images)
+_arguments "${_arguments_options[@]}" : \
+'--limit=[At most N rows]:LIMIT:_default' \
+'--since=[Only images observed at or after this time (ISO 8601, UTC)]:ISO:_default' \
+'--type=[Only this product type (image, pbcor, residual, psf, model, ...)]:T:_default' \
+'--field=[Only this field (OBJECT)]:F:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output (same as --format json)]' \
+'--csv[CSV output (same as --format csv)]' \
+'--missing[Include files that have vanished (state missing)]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(jobs)
+_arguments "${_arguments_options[@]}" : \
+'--state=[Only jobs in this state (queued, running, done, failed, incomplete, skipped)]:S:_default' \
+'--limit=[At most N rows]:LIMIT:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target -- A path (as indexed) or an image id:_default' \
+&& ret=0
+;;
+(synth)
+_arguments "${_arguments_options[@]}" : \
+'--count=[Number of images (epochs, 5 minutes apart)]:COUNT:_default' \
+'--size=[Image width and height, pixels]:SIZE:_default' \
+'--seed=[Random seed (same seed, same sky)]:SEED:_default' \
+'--sources=[Number of sources]:SOURCES:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':dir -- Where to write:_files' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- The shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+'--count=[Number of images]:COUNT:_default' \
+'--size=[Image size, pixels]:SIZE:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_obsmon__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:obsmon-help-command-$line[1]:"
+        case $line[1] in
+            (index)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(images)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(jobs)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(synth)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_obsmon_commands] )) ||
+_obsmon_commands() {
+    local commands; commands=(
+'index:Index every FITS image under DIR... into the database, then exit' \
+'images:List indexed images, newest first' \
+'jobs:List indexing jobs (one per file\: its last attempt)' \
+'show:Show one image\: its record and every header card' \
+'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
+'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
+'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'obsmon commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__completions_commands] )) ||
+_obsmon__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon completions commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__demo_commands] )) ||
+_obsmon__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon demo commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help_commands] )) ||
+_obsmon__subcmd__help_commands() {
+    local commands; commands=(
+'index:Index every FITS image under DIR... into the database, then exit' \
+'images:List indexed images, newest first' \
+'jobs:List indexing jobs (one per file\: its last attempt)' \
+'show:Show one image\: its record and every header card' \
+'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
+'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
+'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'obsmon help commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__completions_commands] )) ||
+_obsmon__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help completions commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__demo_commands] )) ||
+_obsmon__subcmd__help__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help demo commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__help_commands] )) ||
+_obsmon__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help help commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__images_commands] )) ||
+_obsmon__subcmd__help__subcmd__images_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help images commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__index_commands] )) ||
+_obsmon__subcmd__help__subcmd__index_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help index commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__jobs_commands] )) ||
+_obsmon__subcmd__help__subcmd__jobs_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help jobs commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__show_commands] )) ||
+_obsmon__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help show commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__synth_commands] )) ||
+_obsmon__subcmd__help__subcmd__synth_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help synth commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__images_commands] )) ||
+_obsmon__subcmd__images_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon images commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__index_commands] )) ||
+_obsmon__subcmd__index_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon index commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__jobs_commands] )) ||
+_obsmon__subcmd__jobs_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon jobs commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__show_commands] )) ||
+_obsmon__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon show commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__synth_commands] )) ||
+_obsmon__subcmd__synth_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon synth commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_obsmon" ]; then
+    _obsmon "$@"
+else
+    compdef _obsmon obsmon
+fi
