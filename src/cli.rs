@@ -45,9 +45,12 @@ pub struct IndexFlags {
     /// Worker threads [default: number of cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Header metadata only: do not read pixels (no noise, peak, dynamic range).
+    /// Header metadata only: do not read pixels (no noise, peak, dynamic range, sources).
     #[arg(long)]
     pub no_pixels: bool,
+    /// Image statistics without the source finder and association.
+    #[arg(long)]
+    pub no_sources: bool,
 }
 
 /// Output format of the listing commands.
@@ -113,6 +116,49 @@ pub enum Command {
     Show {
         /// A path (as indexed) or an image id.
         target: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List sky sources (the same object across images).
+    Sources {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// CSV output.
+        #[arg(long)]
+        csv: bool,
+        /// Only within RA,DEC (degrees) and RADIUS (arcsec), e.g. 150.1,37.2,60.
+        #[arg(long, value_name = "RA,DEC,RADIUS_ARCSEC")]
+        cone: Option<String>,
+        /// Only variable sources.
+        #[arg(long)]
+        variable: bool,
+        /// Only sources detected at least N times.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        min_detections: u32,
+        /// Order: eta, v, flux, n or name (default: id).
+        #[arg(long, value_parser = ["eta", "v", "flux", "n", "name"])]
+        sort: Option<String>,
+        /// At most N rows.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// The light curve of one sky source (by IAU name or id).
+    Lightcurve {
+        /// Name (Jhhmmss.s+ddmmss) or id.
+        source: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// CSV output.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// The detections (and forced measurements) of one image (path or id).
+    Detections {
+        /// A path (as indexed) or an image id.
+        image: String,
         /// JSON output.
         #[arg(long)]
         json: bool,

@@ -27,6 +27,7 @@ pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
         jobs: flags.jobs.unwrap_or_else(ingest::default_jobs),
         worker: WorkerOptions {
             pixels: !flags.no_pixels,
+            sources: !flags.no_sources,
             ..Default::default()
         },
     };
@@ -182,22 +183,7 @@ pub fn jobs(db: &Path, state: Option<String>, json: bool, limit: usize) -> Resul
 /// `obsmon show PATH|ID`.
 pub fn show(db: &Path, target: &str, json: bool) -> Result<u8> {
     let store = open_store(db)?;
-    let rec = match target.parse::<u64>() {
-        Ok(id) if !Path::new(target).exists() => store.image(id)?,
-        _ => {
-            let abs = std::path::absolute(target).unwrap_or_else(|_| PathBuf::from(target));
-            match store.image_by_path(&abs.to_string_lossy())? {
-                Some(r) => Some(r),
-                None => store.image_by_path(target)?,
-            }
-        }
-    };
-    let Some(rec) = rec else {
-        bail!(
-            "{target}: not in the database {} (index it first)",
-            store.path().display()
-        );
-    };
+    let rec = find_image(&store, target)?;
     // The header comes from the file itself (not stored: it can be large).
     let (cards, header_error) = match fits::scan(Path::new(&rec.path)) {
         Ok(s) => {
@@ -292,5 +278,213 @@ pub fn demo(count: u64, size: usize) -> Result<u8> {
     })?;
     image_table(&mut io::stdout().lock(), &rows)?;
     println!("\nTry: obsmon synth /tmp/sky --count 10 && obsmon index /tmp/sky && obsmon images");
+    Ok(exit::OK)
+}
+
+/// Finds an image by id or path.
+fn find_image(store: &Store, target: &str) -> Result<ImageRecord> {
+    let rec = match target.parse::<u64>() {
+        Ok(id) if !Path::new(target).exists() => store.image(id)?,
+        _ => {
+            let abs = std::path::absolute(target).unwrap_or_else(|_| PathBuf::from(target));
+            match store.image_by_path(&abs.to_string_lossy())? {
+                Some(r) => Some(r),
+                None => store.image_by_path(target)?,
+            }
+        }
+    };
+    match rec {
+        Some(r) => Ok(r),
+        None => bail!(
+            "{target}: not in the database {} (index it first)",
+            store.path().display()
+        ),
+    }
+}
+
+/// `obsmon sources`.
+#[allow(clippy::too_many_arguments)]
+pub fn sources(
+    db: &Path,
+    json: bool,
+    csv: bool,
+    cone: Option<String>,
+    variable: bool,
+    min_detections: u32,
+    sort: Option<String>,
+    limit: usize,
+) -> Result<u8> {
+    let cone = match cone {
+        Some(c) => {
+            let v: Vec<f64> = c
+                .split(',')
+                .map(|x| x.trim().parse::<f64>())
+                .collect::<Result<Vec<f64>, _>>()
+                .ok()
+                .filter(|v| v.len() == 3 && v[2] > 0.0 && v[1].abs() <= 90.0)
+                .with_context(|| {
+                    format!(
+                        "--cone {c:?}: expected RA,DEC,RADIUS_ARCSEC (degrees, degrees, arcsec), e.g. 150.1,37.2,60"
+                    )
+                })?;
+            Some((v[0], v[1], v[2]))
+        }
+        None => None,
+    };
+    let store = open_store(db)?;
+    let rows = store.sources(&obsmon::store::SourceQuery {
+        cone,
+        variable,
+        min_detections,
+        sort,
+        limit: Some(limit),
+    })?;
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &rows)?;
+    } else if csv {
+        output::csv(&mut out, &rows)?;
+    } else {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.to_string(),
+                    s.name.clone(),
+                    format!("{:.5}", s.ra_deg),
+                    format!("{:.5}", s.dec_deg),
+                    s.n_detections.to_string(),
+                    s.n_forced.to_string(),
+                    format!("{:.2}", s.mean_flux_jy * 1e3),
+                    format!("{:.3}", s.v),
+                    format!("{:.2}", s.eta),
+                    if s.is_variable { "yes" } else { "" }.into(),
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            &[
+                "ID", "NAME", "RA", "DEC", "N", "FORCED", "MEAN_mJy", "V", "ETA", "VARIABLE",
+            ],
+            &cells,
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// One row of `obsmon lightcurve`.
+#[derive(serde::Serialize)]
+struct LightPoint {
+    mjd: f64,
+    flux_jy: f64,
+    flux_err_jy: f64,
+    peak_jy: f64,
+    peak_err_jy: f64,
+    snr: f64,
+    forced: bool,
+    image_id: u64,
+    image: String,
+}
+
+/// `obsmon lightcurve NAME|ID`.
+pub fn lightcurve(db: &Path, source: &str, json: bool, csv: bool) -> Result<u8> {
+    let store = open_store(db)?;
+    let Some(src) = store.source(source)? else {
+        bail!("{source}: no such sky source (see `obsmon sources`)");
+    };
+    let mut paths: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for d in store.lightcurve(src.id)? {
+        if let std::collections::hash_map::Entry::Vacant(e) = paths.entry(d.image_id) {
+            e.insert(store.image(d.image_id)?.map(|r| r.path).unwrap_or_default());
+        }
+        rows.push(LightPoint {
+            mjd: d.mjd,
+            flux_jy: d.flux_jy,
+            flux_err_jy: d.flux_err_jy,
+            peak_jy: d.peak_jy,
+            peak_err_jy: d.peak_err_jy,
+            snr: d.snr,
+            forced: d.forced,
+            image_id: d.image_id,
+            image: paths[&d.image_id].clone(),
+        });
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &rows)?;
+    } else if csv {
+        output::csv(&mut out, &rows)?;
+    } else {
+        writeln!(
+            out,
+            "{}  RA {:.5}  Dec {:.5}  V {:.3}  eta {:.2}{}",
+            src.name,
+            src.ra_deg,
+            src.dec_deg,
+            src.v,
+            src.eta,
+            if src.is_variable { "  VARIABLE" } else { "" }
+        )?;
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{:.6}", r.mjd),
+                    format!("{:.3}", r.peak_jy * 1e3),
+                    format!("{:.3}", r.peak_err_jy * 1e3),
+                    format!("{:.3}", r.flux_jy * 1e3),
+                    format!("{:.1}", r.snr),
+                    if r.forced { "forced" } else { "" }.into(),
+                    Path::new(&r.image)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            &["MJD", "PEAK_mJy", "ERR_mJy", "FLUX_mJy", "SNR", "", "IMAGE"],
+            &cells,
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// `obsmon detections IMAGE`.
+pub fn detections(db: &Path, image: &str, json: bool) -> Result<u8> {
+    let store = open_store(db)?;
+    let rec = find_image(&store, image)?;
+    let rows = store.detections_of_image(rec.id)?;
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &rows)?;
+    } else {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|d| {
+                vec![
+                    d.id.to_string(),
+                    d.source_id.to_string(),
+                    format!("{:.6}", d.ra_deg),
+                    format!("{:.6}", d.dec_deg),
+                    format!("{:.3}", d.peak_jy * 1e3),
+                    format!("{:.3}", d.flux_jy * 1e3),
+                    format!("{:.1}", d.snr),
+                    d.flags.to_string(),
+                    if d.forced { "forced" } else { "" }.into(),
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            &[
+                "ID", "SOURCE", "RA", "DEC", "PEAK_mJy", "FLUX_mJy", "SNR", "FLAGS", "",
+            ],
+            &cells,
+        )?;
+    }
     Ok(exit::OK)
 }

@@ -11,5 +11,6 @@ pub mod config;
 pub mod fits;
 pub mod ingest;
 pub mod output;
+pub mod sky;
 pub mod store;
 pub mod synth;

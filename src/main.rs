@@ -42,6 +42,19 @@ fn main() -> ExitCode {
         }) => commands::images(&db, json, csv, limit, since, kind, field, missing),
         Some(Command::Jobs { state, json, limit }) => commands::jobs(&db, state, json, limit),
         Some(Command::Show { target, json }) => commands::show(&db, &target, json),
+        Some(Command::Sources {
+            json,
+            csv,
+            cone,
+            variable,
+            min_detections,
+            sort,
+            limit,
+        }) => commands::sources(&db, json, csv, cone, variable, min_detections, sort, limit),
+        Some(Command::Lightcurve { source, json, csv }) => {
+            commands::lightcurve(&db, &source, json, csv)
+        }
+        Some(Command::Detections { image, json }) => commands::detections(&db, &image, json),
         Some(Command::Synth {
             dir,
             count,

@@ -299,7 +299,7 @@ fn vanished_and_unreadable_files() {
     let dir = tempfile::tempdir().unwrap();
     // A file deleted between discovery and reading.
     let gone = dir.path().join("gone.fits");
-    let out = worker::index_file(&gone, &Default::default(), None);
+    let out = worker::index_file(&gone, &Default::default(), None, None);
     let job = out.job.unwrap();
     assert_eq!(job.state, "skipped");
     assert!(job.reason.unwrap().contains("vanished"));
@@ -323,7 +323,7 @@ fn vanished_and_unreadable_files() {
     } else {
         locked.clone()
     };
-    let job = worker::index_file(&target, &Default::default(), None)
+    let job = worker::index_file(&target, &Default::default(), None, None)
         .job
         .unwrap();
     assert_eq!(job.state, "failed", "{job:?}");

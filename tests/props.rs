@@ -35,6 +35,9 @@ fn outcome(k: u8, t: Option<u16>) -> Outcome {
         ..Default::default()
     });
     Outcome {
+        detections: Vec::new(),
+        forced: Vec::new(),
+        beam_major_arcsec: None,
         path: path.clone(),
         job: Some(JobRecord {
             path: path.clone(),
@@ -118,7 +121,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.fits");
         std::fs::write(&p, &bytes).unwrap();
-        let out = obsmon::ingest::worker::index_file(&p, &Default::default(), None);
+        let out = obsmon::ingest::worker::index_file(&p, &Default::default(), None, None);
         let job = out.job.unwrap();
         prop_assert!(["done", "failed", "incomplete", "skipped"].contains(&job.state.as_str()));
         prop_assert!(!job.reason.unwrap_or_default().contains("internal error"));

@@ -22,6 +22,9 @@ _obsmon() {
             obsmon,demo)
                 cmd="obsmon__subcmd__demo"
                 ;;
+            obsmon,detections)
+                cmd="obsmon__subcmd__detections"
+                ;;
             obsmon,help)
                 cmd="obsmon__subcmd__help"
                 ;;
@@ -34,8 +37,14 @@ _obsmon() {
             obsmon,jobs)
                 cmd="obsmon__subcmd__jobs"
                 ;;
+            obsmon,lightcurve)
+                cmd="obsmon__subcmd__lightcurve"
+                ;;
             obsmon,show)
                 cmd="obsmon__subcmd__show"
+                ;;
+            obsmon,sources)
+                cmd="obsmon__subcmd__sources"
                 ;;
             obsmon,synth)
                 cmd="obsmon__subcmd__synth"
@@ -45,6 +54,9 @@ _obsmon() {
                 ;;
             obsmon__subcmd__help,demo)
                 cmd="obsmon__subcmd__help__subcmd__demo"
+                ;;
+            obsmon__subcmd__help,detections)
+                cmd="obsmon__subcmd__help__subcmd__detections"
                 ;;
             obsmon__subcmd__help,help)
                 cmd="obsmon__subcmd__help__subcmd__help"
@@ -58,8 +70,14 @@ _obsmon() {
             obsmon__subcmd__help,jobs)
                 cmd="obsmon__subcmd__help__subcmd__jobs"
                 ;;
+            obsmon__subcmd__help,lightcurve)
+                cmd="obsmon__subcmd__help__subcmd__lightcurve"
+                ;;
             obsmon__subcmd__help,show)
                 cmd="obsmon__subcmd__help__subcmd__show"
+                ;;
+            obsmon__subcmd__help,sources)
+                cmd="obsmon__subcmd__help__subcmd__sources"
                 ;;
             obsmon__subcmd__help,synth)
                 cmd="obsmon__subcmd__help__subcmd__synth"
@@ -71,7 +89,7 @@ _obsmon() {
 
     case "${cmd}" in
         obsmon)
-            opts="-j -v -h -V --index-only --json --jobs --no-pixels --db --verbose --help --version index images jobs show synth completions demo help"
+            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --db --verbose --help --version index images jobs show sources lightcurve detections synth completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,8 +158,26 @@ _obsmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obsmon__subcmd__detections)
+            opts="-v -h --json --db --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obsmon__subcmd__help)
-            opts="index images jobs show synth completions demo help"
+            opts="index images jobs show sources lightcurve detections synth completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +205,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__detections)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -238,7 +288,35 @@ _obsmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obsmon__subcmd__help__subcmd__lightcurve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obsmon__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__sources)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -301,7 +379,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__index)
-            opts="-j -v -h --json --jobs --no-pixels --db --verbose --help"
+            opts="-j -v -h --json --jobs --no-pixels --no-sources --db --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +430,24 @@ _obsmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obsmon__subcmd__lightcurve)
+            opts="-v -h --json --csv --db --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obsmon__subcmd__show)
             opts="-v -h --json --db --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -359,6 +455,40 @@ _obsmon() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__sources)
+            opts="-v -h --json --csv --cone --variable --min-detections --sort --limit --db --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-detections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "eta v flux n name" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

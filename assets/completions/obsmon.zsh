@@ -20,7 +20,8 @@ _obsmon() {
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
 '--index-only[Index DIR... once and exit (the same as \`obsmon index DIR...\`), for cron]' \
 '--json[Print the run'\''s summary as one JSON object]' \
-'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range)]' \
+'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range, sources)]' \
+'--no-sources[Image statistics without the source finder and association]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -43,7 +44,8 @@ _arguments "${_arguments_options[@]}" : \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
 '--json[Print the run'\''s summary as one JSON object]' \
-'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range)]' \
+'--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range, sources)]' \
+'--no-sources[Image statistics without the source finder and association]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help]' \
@@ -88,6 +90,45 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
 '--help[Print help]' \
 ':target -- A path (as indexed) or an image id:_default' \
+&& ret=0
+;;
+(sources)
+_arguments "${_arguments_options[@]}" : \
+'--cone=[Only within RA,DEC (degrees) and RADIUS (arcsec), e.g. 150.1,37.2,60]:RA,DEC,RADIUS_ARCSEC:_default' \
+'--min-detections=[Only sources detected at least N times]:N:_default' \
+'--sort=[Order\: eta, v, flux, n or name (default\: id)]:SORT:(eta v flux n name)' \
+'--limit=[At most N rows]:LIMIT:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output]' \
+'--csv[CSV output]' \
+'--variable[Only variable sources]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(lightcurve)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output]' \
+'--csv[CSV output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':source -- Name (Jhhmmss.s+ddmmss) or id:_default' \
+&& ret=0
+;;
+(detections)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--json[JSON output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':image -- A path (as indexed) or an image id:_default' \
 && ret=0
 ;;
 (synth)
@@ -153,6 +194,18 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(sources)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(lightcurve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(detections)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (synth)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -185,6 +238,9 @@ _obsmon_commands() {
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
+'sources:List sky sources (the same object across images)' \
+'lightcurve:The light curve of one sky source (by IAU name or id)' \
+'detections:The detections (and forced measurements) of one image (path or id)' \
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
@@ -202,6 +258,11 @@ _obsmon__subcmd__demo_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon demo commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__detections_commands] )) ||
+_obsmon__subcmd__detections_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon detections commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help_commands] )) ||
 _obsmon__subcmd__help_commands() {
     local commands; commands=(
@@ -209,6 +270,9 @@ _obsmon__subcmd__help_commands() {
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
+'sources:List sky sources (the same object across images)' \
+'lightcurve:The light curve of one sky source (by IAU name or id)' \
+'detections:The detections (and forced measurements) of one image (path or id)' \
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
@@ -225,6 +289,11 @@ _obsmon__subcmd__help__subcmd__completions_commands() {
 _obsmon__subcmd__help__subcmd__demo_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help demo commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__detections_commands] )) ||
+_obsmon__subcmd__help__subcmd__detections_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help detections commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__help__subcmd__help_commands] )) ||
 _obsmon__subcmd__help__subcmd__help_commands() {
@@ -246,10 +315,20 @@ _obsmon__subcmd__help__subcmd__jobs_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help jobs commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__lightcurve_commands] )) ||
+_obsmon__subcmd__help__subcmd__lightcurve_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help lightcurve commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help__subcmd__show_commands] )) ||
 _obsmon__subcmd__help__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help show commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__sources_commands] )) ||
+_obsmon__subcmd__help__subcmd__sources_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help sources commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__help__subcmd__synth_commands] )) ||
 _obsmon__subcmd__help__subcmd__synth_commands() {
@@ -271,10 +350,20 @@ _obsmon__subcmd__jobs_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon jobs commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__lightcurve_commands] )) ||
+_obsmon__subcmd__lightcurve_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon lightcurve commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__show_commands] )) ||
 _obsmon__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon show commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__sources_commands] )) ||
+_obsmon__subcmd__sources_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon sources commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__synth_commands] )) ||
 _obsmon__subcmd__synth_commands() {

@@ -1,3 +1,6 @@
-//! Pixel analysis: image statistics (and, later, background maps and the source finder).
+//! Pixel analysis: image statistics, background maps, Gaussian fitting and the source finder.
 
+pub mod background;
+pub mod finder;
+pub mod fit;
 pub mod stats;

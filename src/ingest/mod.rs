@@ -8,7 +8,7 @@ pub mod worker;
 
 use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -201,6 +201,9 @@ pub fn run_index(
             path: f.path.to_string_lossy().into_owned(),
             job: None,
             image: None,
+            detections: Vec::new(),
+            forced: Vec::new(),
+            beam_major_arcsec: None,
             file: FileState {
                 size: f.size,
                 mtime_ns: f.mtime_ns,
@@ -225,51 +228,49 @@ pub fn run_index(
         .collect();
     store.enqueue(&mut queued)?;
 
-    let queue: Arc<Mutex<VecDeque<PathBuf>>> =
-        Arc::new(Mutex::new(plan.todo.into_iter().map(|f| f.path).collect()));
-    let (tx, rx) = mpsc::sync_channel::<Outcome>(256);
+    let queue: Mutex<VecDeque<PathBuf>> =
+        Mutex::new(plan.todo.into_iter().map(|f| f.path).collect());
     let nworkers = opts.jobs.max(1);
-    let mut handles = Vec::new();
-    for _ in 0..nworkers {
-        let queue = Arc::clone(&queue);
-        let tx = tx.clone();
-        let wopts = opts.worker.clone();
-        handles.push(std::thread::spawn(move || loop {
-            let next = match queue.lock() {
-                Ok(mut q) => q.pop_front(),
-                Err(_) => None,
-            };
-            let Some(path) = next else { break };
-            let out = worker::index_file(&path, &wopts, Some(now));
-            if tx.send(out).is_err() {
-                break;
+    let commit_error = std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Outcome>(4);
+        for _ in 0..nworkers {
+            let tx = tx.clone();
+            let queue = &queue;
+            let wopts = &opts.worker;
+            scope.spawn(move || loop {
+                let next = match queue.lock() {
+                    Ok(mut q) => q.pop_front(),
+                    Err(_) => None,
+                };
+                let Some(path) = next else { break };
+                let out = worker::index_file(&path, wopts, Some(now), Some(store));
+                if tx.send(out).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Commit whatever is ready together; each image is whole inside its transaction.
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            while batch.len() < 16 {
+                match rx.try_recv() {
+                    Ok(o) => batch.push(o),
+                    Err(_) => break,
+                }
             }
-        }));
-    }
-    drop(tx);
-
-    // Commit whatever is ready together; each image is whole inside its transaction.
-    let mut commit_error = None;
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < 64 {
-            match rx.try_recv() {
-                Ok(o) => batch.push(o),
-                Err(_) => break,
+            for o in &batch {
+                count(&mut summary, o);
+            }
+            if let Err(e) = store.commit_outcomes(&mut batch) {
+                if let Ok(mut q) = queue.lock() {
+                    q.clear();
+                }
+                return Some(e);
             }
         }
-        for o in &batch {
-            count(&mut summary, o);
-        }
-        if let Err(e) = store.commit_outcomes(&mut batch) {
-            commit_error = Some(e);
-            break;
-        }
-    }
-    drop(rx);
-    for h in handles {
-        let _ = h.join();
-    }
+        None
+    });
     if let Some(e) = commit_error {
         return Err(e.into());
     }

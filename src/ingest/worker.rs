@@ -9,9 +9,13 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::stats;
+use crate::fits::wcs::Wcs;
 use crate::fits::{self, meta, naming, read, FitsError};
+use crate::sky::measure::{self, ImageFrame, SkyBeam};
+use crate::sky::SourceParams;
+use crate::store::records::Detection;
 use crate::store::records::{ImageRecord, JobRecord};
-use crate::store::{FileState, FileStatus, Outcome};
+use crate::store::{FileState, FileStatus, Outcome, Store};
 
 /// What a worker does with each file.
 #[derive(Debug, Clone)]
@@ -21,6 +25,10 @@ pub struct WorkerOptions {
     /// Refuse planes larger than this many pixels (memory guard for compressed files, whose
     /// decompressed size the file size does not bound).
     pub max_plane_pixels: u64,
+    /// Find sources in science images (and take forced measurements of known ones).
+    pub sources: bool,
+    /// Finder and association parameters.
+    pub params: SourceParams,
 }
 
 impl Default for WorkerOptions {
@@ -28,22 +36,32 @@ impl Default for WorkerOptions {
         WorkerOptions {
             pixels: true,
             max_plane_pixels: 1 << 30,
+            sources: true,
+            params: SourceParams::default(),
         }
     }
 }
 
 /// Indexes one file. Never panics: a panic inside (a bug) becomes a failed job naming it.
-pub fn index_file(path: &Path, opts: &WorkerOptions, queued_at: Option<DateTime<Utc>>) -> Outcome {
+/// With a store, known sources in the image's footprint get forced measurements.
+pub fn index_file(
+    path: &Path,
+    opts: &WorkerOptions,
+    queued_at: Option<DateTime<Utc>>,
+    store: Option<&Store>,
+) -> Outcome {
     let started = Utc::now();
     let t0 = Instant::now();
     let path_str = path.to_string_lossy().into_owned();
-    let result = catch_unwind(AssertUnwindSafe(|| index_inner(path, opts)));
+    let result = catch_unwind(AssertUnwindSafe(|| index_inner(path, opts, store)));
     let elapsed_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let finished = Utc::now();
+    let mut found = Found::default();
     let (state, reason, image, size, mtime_ns) = match result {
-        Ok(Ok((mut rec, size, mtime_ns))) => {
+        Ok(Ok((mut rec, f, size, mtime_ns))) => {
             rec.index_ms = (elapsed_ms * 1000.0).round() / 1000.0;
             rec.indexed_at = meta::iso(finished);
+            found = f;
             ("done", None, Some(rec), size, mtime_ns)
         }
         Ok(Err((e, size, mtime_ns))) => {
@@ -87,7 +105,18 @@ pub fn index_file(path: &Path, opts: &WorkerOptions, queued_at: Option<DateTime<
             mtime_ns,
             status,
         },
+        detections: found.detections,
+        forced: found.forced,
+        beam_major_arcsec: found.beam_major_arcsec,
     }
+}
+
+/// Sources found in one image, before association.
+#[derive(Debug, Default)]
+struct Found {
+    detections: Vec<Detection>,
+    forced: Vec<(u64, Detection)>,
+    beam_major_arcsec: Option<f64>,
 }
 
 /// The job state for an error.
@@ -100,9 +129,9 @@ pub fn classify(e: &FitsError) -> &'static str {
     }
 }
 
-type Inner = Result<(ImageRecord, u64, i64), (FitsError, u64, i64)>;
+type Inner = Result<(ImageRecord, Found, u64, i64), (FitsError, u64, i64)>;
 
-fn index_inner(path: &Path, opts: &WorkerOptions) -> Inner {
+fn index_inner(path: &Path, opts: &WorkerOptions, store: Option<&Store>) -> Inner {
     let md = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -162,6 +191,73 @@ fn index_inner(path: &Path, opts: &WorkerOptions) -> Inner {
         rec.min_jy = s.min;
         rec.dynamic_range = s.dynamic_range();
         rec.nan_fraction = Some(s.nan_fraction);
+        if opts.sources && naming::is_science(&rec.kind) {
+            let found = find_sources(&mut rec, hdu, &plane, &px, opts, store);
+            return Ok((rec, found, size, mtime_ns));
+        }
     }
-    Ok((rec, size, mtime_ns))
+    Ok((rec, Found::default(), size, mtime_ns))
+}
+
+/// Runs the finder (and forced measurements) when the image has a beam and a celestial WCS.
+fn find_sources(
+    rec: &mut ImageRecord,
+    hdu: &fits::Hdu,
+    plane: &meta::ImagePlane,
+    px: &read::Plane,
+    opts: &WorkerOptions,
+    store: Option<&Store>,
+) -> Found {
+    let (Some(a), Some(b)) = (rec.beam_major_arcsec, rec.beam_minor_arcsec) else {
+        rec.warnings.push("no beam: source finding skipped".into());
+        return Found::default();
+    };
+    let Ok(wcs) = Wcs::from_header(&hdu.header, plane.shape.len()) else {
+        rec.warnings
+            .push("no celestial WCS: source finding skipped".into());
+        return Found::default();
+    };
+    let frame = ImageFrame {
+        wcs: &wcs,
+        beam: SkyBeam {
+            major_arcsec: a,
+            minor_arcsec: b,
+            pa_deg: rec.beam_pa_deg.unwrap_or(0.0),
+        },
+        mjd: rec.mjd.unwrap_or(0.0),
+    };
+    let Some(m) = measure::find_sources(px, &frame, &opts.params) else {
+        rec.warnings
+            .push("beam outside the projection: source finding skipped".into());
+        return Found::default();
+    };
+    if m.capped {
+        rec.warnings.push(format!(
+            "source cap reached: only the first {} components kept",
+            opts.params.finder.max_components
+        ));
+    }
+    rec.n_sources = Some(m.detections.len() as u32);
+    let mut forced = Vec::new();
+    if let (Some(store), Some(ra), Some(dec), Some(cell)) = (
+        store,
+        rec.center_ra_deg,
+        rec.center_dec_deg,
+        rec.cellsize_arcsec,
+    ) {
+        let half_diag = (px.nx as f64).hypot(px.ny as f64) / 2.0 * cell / 3600.0;
+        let known = store
+            .sources_for_forced(ra, dec, half_diag, opts.params.forced_min_detections)
+            .unwrap_or_default();
+        for (sid, sra, sdec) in known {
+            if let Some(d) = measure::forced(px, &m.background, &frame, sra, sdec) {
+                forced.push((sid, d));
+            }
+        }
+    }
+    Found {
+        detections: m.detections,
+        forced,
+        beam_major_arcsec: Some(a),
+    }
 }

@@ -10,6 +10,9 @@
 
 pub mod records;
 pub mod schema;
+mod sources;
+
+pub use sources::{SourceQuery, FLAG_AMBIGUOUS};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,7 @@ use redb::{
     ReadableTableMetadata, Table, WriteTransaction,
 };
 
-use records::{ImageRecord, JobRecord};
+use records::{Detection, ImageRecord, JobRecord};
 use schema::*;
 
 /// Errors of the store. Each says what to do about it.
@@ -137,6 +140,13 @@ pub struct Outcome {
     pub image: Option<ImageRecord>,
     /// Stored change key.
     pub file: FileState,
+    /// Detections found in the image (associated at commit).
+    pub detections: Vec<Detection>,
+    /// Forced measurements at known sources' positions, by source id (used for the sources the
+    /// finder missed).
+    pub forced: Vec<(u64, Detection)>,
+    /// The image's beam major axis, arcsec (the association pre-cut).
+    pub beam_major_arcsec: Option<f64>,
 }
 
 /// Filters for [`Store::images`].
@@ -158,6 +168,7 @@ pub struct ImageQuery {
 pub struct Store {
     db: Database,
     path: PathBuf,
+    params: crate::sky::SourceParams,
 }
 
 impl Store {
@@ -181,9 +192,20 @@ impl Store {
         let store = Store {
             db,
             path: path.to_path_buf(),
+            params: Default::default(),
         };
         store.init_schema()?;
         Ok(store)
+    }
+
+    /// Sets the association and variability parameters used by commits.
+    pub fn set_params(&mut self, p: crate::sky::SourceParams) {
+        self.params = p;
+    }
+
+    /// The association and variability parameters.
+    pub fn params(&self) -> &crate::sky::SourceParams {
+        &self.params
     }
 
     /// The database file.
@@ -287,7 +309,7 @@ impl Store {
         }
         let wtx = self.db.begin_write()?;
         {
-            let mut t = Tables::open(&wtx)?;
+            let mut t = Tables::open(&wtx, self.params)?;
             for o in outcomes.iter_mut() {
                 t.apply(o)?;
             }
@@ -302,7 +324,7 @@ impl Store {
         }
         let wtx = self.db.begin_write()?;
         {
-            let mut t = Tables::open(&wtx)?;
+            let mut t = Tables::open(&wtx, self.params)?;
             for j in jobs.iter_mut() {
                 t.put_job(j, false)?;
             }
@@ -318,7 +340,7 @@ impl Store {
         let wtx = self.db.begin_write()?;
         let mut n = 0;
         {
-            let mut t = Tables::open(&wtx)?;
+            let mut t = Tables::open(&wtx, self.params)?;
             for p in paths {
                 if t.mark_missing(p, now_iso)? {
                     n += 1;
@@ -451,10 +473,17 @@ struct Tables<'t> {
     jobs: Table<'t, u64, &'static [u8]>,
     job_by_path: Table<'t, &'static str, u64>,
     files: Table<'t, &'static str, (u64, i64, u8)>,
+    detections: Table<'t, u64, &'static [u8]>,
+    det_by_image: Table<'t, (u64, u64), ()>,
+    det_by_source: Table<'t, (u64, i64, u64), ()>,
+    sources: Table<'t, u64, &'static [u8]>,
+    source_cells: Table<'t, (u64, u64), ()>,
+    source_by_name: Table<'t, &'static str, u64>,
+    params: crate::sky::SourceParams,
 }
 
 impl<'t> Tables<'t> {
-    fn open(wtx: &'t WriteTransaction) -> Result<Self> {
+    fn open(wtx: &'t WriteTransaction, params: crate::sky::SourceParams) -> Result<Self> {
         Ok(Tables {
             meta: wtx.open_table(META)?,
             images: wtx.open_table(IMAGES)?,
@@ -463,6 +492,13 @@ impl<'t> Tables<'t> {
             jobs: wtx.open_table(JOBS)?,
             job_by_path: wtx.open_table(JOB_BY_PATH)?,
             files: wtx.open_table(FILES)?,
+            detections: wtx.open_table(DETECTIONS)?,
+            det_by_image: wtx.open_table(DET_BY_IMAGE)?,
+            det_by_source: wtx.open_table(DET_BY_SOURCE)?,
+            sources: wtx.open_table(SOURCES)?,
+            source_cells: wtx.open_table(SOURCE_CELLS)?,
+            source_by_name: wtx.open_table(SOURCE_BY_NAME)?,
+            params,
         })
     }
 
@@ -473,6 +509,10 @@ impl<'t> Tables<'t> {
         }
 
         let old_id = self.by_path.get(path.as_str())?.map(|v| v.value());
+        if let Some(id) = old_id {
+            // A changed image takes its old detections out of their sky sources first.
+            self.remove_image_detections(id)?;
+        }
         if let Some(img) = o.image.as_mut() {
             let id = match old_id {
                 Some(id) => {
@@ -486,6 +526,11 @@ impl<'t> Tables<'t> {
                 }
             };
             img.id = id;
+            if img.n_sources.is_some() {
+                let beam = o.beam_major_arcsec.unwrap_or(0.0);
+                img.n_sources = Some(o.detections.len() as u32);
+                self.associate(id, beam, &mut o.detections, &mut o.forced)?;
+            }
             self.images.insert(id, encode(img).as_slice())?;
             self.by_time
                 .insert((mjd_key(img.mjd.unwrap_or(0.0)), id), ())?;
@@ -552,6 +597,8 @@ impl<'t> Tables<'t> {
         if rec.state == "missing" {
             return Ok(false);
         }
+        // A vanished image's detections leave their sky sources.
+        self.remove_image_detections(id)?;
         rec.state = "missing".into();
         rec.missing_since = Some(now_iso.to_string());
         self.images.insert(id, encode(&rec).as_slice())?;

@@ -130,3 +130,123 @@ pub struct JobRecord {
     /// mtime (ns) when last tried.
     pub mtime_ns: i64,
 }
+
+/// One measurement of one source in one image (the original's `photometry`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// Stable id.
+    pub id: u64,
+    /// The image.
+    pub image_id: u64,
+    /// The sky source it was associated with.
+    pub source_id: u64,
+    /// Position, degrees.
+    pub ra_deg: f64,
+    /// Position, degrees.
+    pub dec_deg: f64,
+    /// 1-sigma error in RA (great-circle arcsec), statistical (Condon 1997).
+    pub ra_err_arcsec: f64,
+    /// 1-sigma error in Dec, arcsec.
+    pub dec_err_arcsec: f64,
+    /// 0-based pixel position.
+    pub x_pix: f64,
+    /// 0-based pixel position.
+    pub y_pix: f64,
+    /// Fitted peak, Jy/beam.
+    pub peak_jy: f64,
+    /// Its error.
+    pub peak_err_jy: f64,
+    /// Integrated flux, Jy.
+    pub flux_jy: f64,
+    /// Its error.
+    pub flux_err_jy: f64,
+    /// Fitted FWHM major axis (convolved with the beam), arcsec.
+    pub a_arcsec: f64,
+    /// Fitted FWHM minor axis, arcsec.
+    pub b_arcsec: f64,
+    /// Position angle of the major axis, degrees east of north.
+    pub pa_deg: f64,
+    /// Local background rms, Jy/beam.
+    pub local_rms_jy: f64,
+    /// peak / local rms.
+    pub snr: f64,
+    /// MJD of the image.
+    pub mjd: f64,
+    /// A forced measurement at a known source's position (not found by the finder).
+    pub forced: bool,
+    /// Bits: 1 edge, 2 blended, 4 fit failed, 8 NaN nearby, 16 island capped,
+    /// 32 ambiguous association.
+    pub flags: u32,
+}
+
+/// The same object across images, built by association.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SkySource {
+    /// Stable id.
+    pub id: u64,
+    /// IAU-style name from the first position, `Jhhmmss.s+ddmmss`.
+    pub name: String,
+    /// Weighted mean position, degrees.
+    pub ra_deg: f64,
+    /// Weighted mean position, degrees.
+    pub dec_deg: f64,
+    /// Error of the mean, arcsec.
+    pub ra_err_arcsec: f64,
+    /// Error of the mean, arcsec.
+    pub dec_err_arcsec: f64,
+    /// Detections by the finder.
+    pub n_detections: u32,
+    /// Forced measurements.
+    pub n_forced: u32,
+    /// First detection.
+    pub first_detected_mjd: f64,
+    /// Last detection.
+    pub last_detected_mjd: f64,
+    /// Mean peak flux over all measurements, Jy.
+    pub mean_flux_jy: f64,
+    /// Largest measured peak flux.
+    pub max_flux_jy: f64,
+    /// Smallest measured peak flux.
+    pub min_flux_jy: f64,
+    /// Coefficient of variation std(S) / mean(S).
+    pub v: f64,
+    /// Reduced weighted chi-square about the weighted mean.
+    pub eta: f64,
+    /// At least the configured number of epochs and eta or V above threshold.
+    pub is_variable: bool,
+    /// 32 when an association was ambiguous (one-to-many or many-to-one).
+    pub flags: u32,
+    /// Running sums (internal; O(1) updates).
+    pub sums: SourceSums,
+}
+
+/// Running sums of a sky source: positions (detections) and fluxes (all measurements).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceSums {
+    /// Reference position (the first detection), degrees.
+    pub ref_ra: f64,
+    /// Reference position, degrees.
+    pub ref_dec: f64,
+    /// Sum of 1/sigma_ra^2 (arcsec^-2).
+    pub w_ra: f64,
+    /// Sum of w * (ra - ref) * cos(dec) (arcsec units).
+    pub w_dra: f64,
+    /// Sum of 1/sigma_dec^2.
+    pub w_dec: f64,
+    /// Sum of w * (dec - ref).
+    pub w_ddec: f64,
+    /// Flux measurements.
+    pub n: u32,
+    /// Sum of weights 1/sigma_S^2.
+    pub sw: f64,
+    /// Sum of w S.
+    pub sws: f64,
+    /// Sum of w S^2.
+    pub sws2: f64,
+    /// Sum of S.
+    pub ss: f64,
+    /// Sum of S^2.
+    pub ss2: f64,
+    /// HEALPix cell (depth 12) the source is indexed under.
+    pub cell: u64,
+}

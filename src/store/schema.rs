@@ -23,6 +23,24 @@ pub const JOB_BY_PATH: TableDefinition<&str, u64> = TableDefinition::new("job_by
 /// Path -> (size, mtime ns, status) of the last attempt: the change-detection key.
 pub const FILES: TableDefinition<&str, (u64, i64, u8)> = TableDefinition::new("files");
 
+/// Detection id -> JSON [`super::records::Detection`].
+pub const DETECTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("detections");
+/// (image id, detection id) -> ().
+pub const DET_BY_IMAGE: TableDefinition<(u64, u64), ()> = TableDefinition::new("det_by_image");
+/// (source id, MJD ms, detection id) -> (): a source's light curve in time order.
+pub const DET_BY_SOURCE: TableDefinition<(u64, i64, u64), ()> =
+    TableDefinition::new("det_by_source");
+/// Source id -> JSON [`super::records::SkySource`].
+pub const SOURCES: TableDefinition<u64, &[u8]> = TableDefinition::new("sources");
+/// (HEALPix cell at depth 12, source id) -> (): the spatial index for association and cones.
+pub const SOURCE_CELLS: TableDefinition<(u64, u64), ()> = TableDefinition::new("source_cells");
+/// Name -> source id.
+pub const SOURCE_BY_NAME: TableDefinition<&str, u64> = TableDefinition::new("source_by_name");
+
+/// META key of the last detection id handed out.
+pub const KEY_NEXT_DET: &str = "next_detection_id";
+/// META key of the last source id handed out.
+pub const KEY_NEXT_SOURCE: &str = "next_source_id";
 /// META key of the schema version.
 pub const KEY_SCHEMA: &str = "schema_version";
 /// META key of the commit counter.
@@ -40,5 +58,11 @@ pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
     wtx.open_table(JOBS)?;
     wtx.open_table(JOB_BY_PATH)?;
     wtx.open_table(FILES)?;
+    wtx.open_table(DETECTIONS)?;
+    wtx.open_table(DET_BY_IMAGE)?;
+    wtx.open_table(DET_BY_SOURCE)?;
+    wtx.open_table(SOURCES)?;
+    wtx.open_table(SOURCE_CELLS)?;
+    wtx.open_table(SOURCE_BY_NAME)?;
     Ok(())
 }
