@@ -33,7 +33,7 @@ fn image_detections(store: &Store, path: &Path) -> Vec<Detection> {
         .collect()
 }
 
-fn nearest<'a>(dets: &'a [Detection], ra: f64, dec: f64) -> Option<(&'a Detection, f64)> {
+fn nearest(dets: &[Detection], ra: f64, dec: f64) -> Option<(&Detection, f64)> {
     dets.iter()
         .map(|d| (d, separation_deg(ra, dec, d.ra_deg, d.dec_deg) * 3600.0))
         .min_by(|a, b| a.1.total_cmp(&b.1))
