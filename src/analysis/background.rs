@@ -79,10 +79,20 @@ impl Background {
 
     /// Fills `bkg` and `rms` (each `nx` long) with the interpolated maps along row `y`.
     pub fn row(&self, y: usize, bkg: &mut [f32], rms: &mut [f32]) {
-        for x in 0..self.nx.min(bkg.len()) {
-            let (b, r) = self.at(x as f64, y as f64);
-            bkg[x] = b;
-            rms[x] = r;
+        // Interpolate the grid along y once per row, then along x per pixel.
+        let (j0, j1, fy) = self.axis(y as f64, self.gy);
+        let col = |m: &[f32]| -> Vec<f64> {
+            (0..self.gx)
+                .map(|i| {
+                    m[j0 * self.gx + i] as f64 * (1.0 - fy) + m[j1 * self.gx + i] as f64 * fy
+                })
+                .collect()
+        };
+        let (cb, cr) = (col(&self.bkg), col(&self.rms));
+        for x in 0..self.nx.min(bkg.len()).min(rms.len()) {
+            let (i0, i1, fx) = self.axis(x as f64, self.gx);
+            bkg[x] = (cb[i0] * (1.0 - fx) + cb[i1] * fx) as f32;
+            rms[x] = (cr[i0] * (1.0 - fx) + cr[i1] * fx) as f32;
         }
     }
 

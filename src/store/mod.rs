@@ -307,6 +307,7 @@ impl Store {
         if outcomes.is_empty() {
             return Ok(());
         }
+        let t0 = std::time::Instant::now();
         let wtx = self.db.begin_write()?;
         {
             let mut t = Tables::open(&wtx, self.params)?;
@@ -314,7 +315,15 @@ impl Store {
                 t.apply(o)?;
             }
         }
-        self.commit(wtx)
+        let t1 = t0.elapsed();
+        self.commit(wtx)?;
+        tracing::debug!(
+            images = outcomes.len(),
+            apply_ms = t1.as_secs_f64() * 1e3,
+            total_ms = t0.elapsed().as_secs_f64() * 1e3,
+            "committed"
+        );
+        Ok(())
     }
 
     /// Records jobs as `queued` (one transaction for the whole backlog).
