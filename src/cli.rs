@@ -76,6 +76,24 @@ pub enum Command {
         #[command(flatten)]
         flags: IndexFlags,
     },
+    /// Keep the index current: file events plus periodic reconcile scans (for systemd).
+    Watch {
+        /// Directories to watch.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Scan only, every SECS seconds (network filesystems, where file events do not arrive).
+        #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "5")]
+        poll: Option<f64>,
+        /// Full reconcile scan every SECS seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+        rescan: f64,
+        /// Seconds a file must stay unchanged before it is read (when no close or rename is seen).
+        #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+        settle: f64,
+        /// Worker threads [default: number of cores].
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
     /// List indexed images, newest first.
     Images {
         /// JSON output (same as --format json).

@@ -23,6 +23,24 @@ fn open_store(db: &Path) -> Result<Store> {
 /// `obsmon index` / `obsmon --index-only`.
 pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
     let store = open_store(db)?;
+    // A live indexer keeps the directories current: a cron run has nothing to do.
+    if let Some(l) = store.lease()?.filter(|l| l.is_fresh()) {
+        if l.pid != std::process::id() || l.host != obsmon::store::lease::hostname() {
+            tracing::info!(
+                "live indexer pid {} on {} keeps {} current",
+                l.pid,
+                l.host,
+                l.dirs.join(", ")
+            );
+            if flags.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"live_indexer": {"pid": l.pid, "host": l.host}})
+                );
+            }
+            return Ok(exit::OK);
+        }
+    }
     let opts = IndexOptions {
         jobs: flags.jobs.unwrap_or_else(ingest::default_jobs),
         worker: WorkerOptions {
@@ -55,6 +73,47 @@ pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// `obsmon watch`: runs until SIGINT, SIGTERM or SIGHUP.
+pub fn watch(
+    db: &Path,
+    dirs: &[PathBuf],
+    poll: Option<f64>,
+    rescan: f64,
+    settle: f64,
+    jobs: Option<usize>,
+) -> Result<u8> {
+    let secs = |name: &str, v: f64| -> Result<std::time::Duration> {
+        if !(v.is_finite() && v > 0.0) {
+            bail!("--{name} {v}: expected a positive number of seconds");
+        }
+        Ok(std::time::Duration::from_secs_f64(v))
+    };
+    let opts = obsmon::ingest::watch::WatchOptions {
+        poll: poll.map(|p| secs("poll", p)).transpose()?,
+        rescan: secs("rescan", rescan)?,
+        settle: secs("settle", settle)?,
+        jobs: jobs.unwrap_or_else(ingest::default_jobs),
+        ..Default::default()
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
+            .context("cannot install signal handlers")?;
+    }
+    let store = open_store(db)?;
+    let stats = obsmon::ingest::watch::run_watch(dirs, &store, &opts, &stop)?;
+    tracing::info!(
+        "stopped after indexing {} files ({} scans)",
+        stats.indexed,
+        stats.scans
+    );
+    Ok(exit::OK)
 }
 
 /// `obsmon images`.

@@ -21,7 +21,10 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    init_logging(
+        cli.verbose,
+        matches!(cli.command, Some(Command::Watch { .. })),
+    );
     let db = cli
         .db
         .clone()
@@ -31,6 +34,13 @@ fn main() -> ExitCode {
         None if !cli.dirs.is_empty() => commands::index(&db, &cli.dirs, &cli.index),
         None => commands::demo(8, 1024),
         Some(Command::Index { dirs, flags }) => commands::index(&db, &dirs, &flags),
+        Some(Command::Watch {
+            dirs,
+            poll,
+            rescan,
+            settle,
+            jobs,
+        }) => commands::watch(&db, &dirs, poll, rescan, settle, jobs),
         Some(Command::Images {
             json,
             csv,
@@ -88,8 +98,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Quiet by default (cron mails whatever is printed): errors only, unless -v or RUST_LOG.
-fn init_logging(verbose: u8) {
+/// `watch` logs warnings by default (a service's journal), other commands only errors.
+fn init_logging(verbose: u8, watching: bool) {
     let default = match verbose {
+        0 if watching => "warn",
         0 => "error",
         1 => "info",
         _ => "debug",

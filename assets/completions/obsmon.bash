@@ -49,6 +49,9 @@ _obsmon() {
             obsmon,synth)
                 cmd="obsmon__subcmd__synth"
                 ;;
+            obsmon,watch)
+                cmd="obsmon__subcmd__watch"
+                ;;
             obsmon__subcmd__help,completions)
                 cmd="obsmon__subcmd__help__subcmd__completions"
                 ;;
@@ -82,6 +85,9 @@ _obsmon() {
             obsmon__subcmd__help,synth)
                 cmd="obsmon__subcmd__help__subcmd__synth"
                 ;;
+            obsmon__subcmd__help,watch)
+                cmd="obsmon__subcmd__help__subcmd__watch"
+                ;;
             *)
                 ;;
         esac
@@ -89,7 +95,7 @@ _obsmon() {
 
     case "${cmd}" in
         obsmon)
-            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --db --verbose --help --version index images jobs show sources lightcurve detections synth completions demo help"
+            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --db --verbose --help --version index watch images jobs show sources lightcurve detections synth completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,7 +183,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help)
-            opts="index images jobs show sources lightcurve detections synth completions demo help"
+            opts="index watch images jobs show sources lightcurve detections synth completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -331,6 +337,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__synth)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -520,6 +540,44 @@ _obsmon() {
                     return 0
                     ;;
                 --sources)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__watch)
+            opts="-j -v -h --poll --rescan --settle --jobs --db --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --poll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rescan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,7 @@ complete -c obsmon -n "__fish_obsmon_needs_command" -s v -l verbose -d 'More log
 complete -c obsmon -n "__fish_obsmon_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c obsmon -n "__fish_obsmon_needs_command" -s V -l version -d 'Print version'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "watch" -d 'Keep the index current: file events plus periodic reconcile scans (for systemd)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "images" -d 'List indexed images, newest first'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "show" -d 'Show one image: its record and every header card'
@@ -51,6 +52,13 @@ complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l no-pixels -d 'He
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l no-sources -d 'Image statistics without the source finder and association'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l poll -d 'Scan only, every SECS seconds (network filesystems, where file events do not arrive)' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l rescan -d 'Full reconcile scan every SECS seconds' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged before it is read (when no close or rename is seen)' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s j -l jobs -d 'Worker threads [default: number of cores]' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l limit -d 'At most N rows' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l since -d 'Only images observed at or after this time (ISO 8601, UTC)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l type -d 'Only this product type (image, pbcor, residual, psf, model, ...)' -r
@@ -109,14 +117,15 @@ complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l size -d 'Image si
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "images" -d 'List indexed images, newest first'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "show" -d 'Show one image: its record and every header card'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "sources" -d 'List sky sources (the same object across images)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "lightcurve" -d 'The light curve of one sky source (by IAU name or id)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "detections" -d 'The detections (and forced measurements) of one image (path or id)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "synth" -d 'Write a synthetic DSA-110-like sky: N images and a truth CSV beside each'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "demo" -d 'The demo: a synthetic sky written into a temporary directory and indexed'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index images jobs show sources lightcurve detections synth completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "watch" -d 'Keep the index current: file events plus periodic reconcile scans (for systemd)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "images" -d 'List indexed images, newest first'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "show" -d 'Show one image: its record and every header card'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "sources" -d 'List sky sources (the same object across images)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "lightcurve" -d 'The light curve of one sky source (by IAU name or id)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "detections" -d 'The detections (and forced measurements) of one image (path or id)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "synth" -d 'Write a synthetic DSA-110-like sky: N images and a truth CSV beside each'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "demo" -d 'The demo: a synthetic sky written into a temporary directory and indexed'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -53,6 +53,21 @@ _arguments "${_arguments_options[@]}" : \
 '*::dirs -- Directories (or files) to index:_files' \
 && ret=0
 ;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+'--poll=[Scan only, every SECS seconds (network filesystems, where file events do not arrive)]::SECS:_default' \
+'--rescan=[Full reconcile scan every SECS seconds]:SECS:_default' \
+'--settle=[Seconds a file must stay unchanged before it is read (when no close or rename is seen)]:SECS:_default' \
+'-j+[Worker threads \[default\: number of cores\]]:N:_default' \
+'--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::dirs -- Directories to watch:_files' \
+&& ret=0
+;;
 (images)
 _arguments "${_arguments_options[@]}" : \
 '--limit=[At most N rows]:LIMIT:_default' \
@@ -182,6 +197,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (images)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -235,6 +254,7 @@ esac
 _obsmon_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
+'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
@@ -267,6 +287,7 @@ _obsmon__subcmd__detections_commands() {
 _obsmon__subcmd__help_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
+'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
@@ -335,6 +356,11 @@ _obsmon__subcmd__help__subcmd__synth_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help synth commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__watch_commands] )) ||
+_obsmon__subcmd__help__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help watch commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__images_commands] )) ||
 _obsmon__subcmd__images_commands() {
     local commands; commands=()
@@ -369,6 +395,11 @@ _obsmon__subcmd__sources_commands() {
 _obsmon__subcmd__synth_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon synth commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__watch_commands] )) ||
+_obsmon__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon watch commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_obsmon" ]; then

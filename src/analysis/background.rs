@@ -83,9 +83,7 @@ impl Background {
         let (j0, j1, fy) = self.axis(y as f64, self.gy);
         let col = |m: &[f32]| -> Vec<f64> {
             (0..self.gx)
-                .map(|i| {
-                    m[j0 * self.gx + i] as f64 * (1.0 - fy) + m[j1 * self.gx + i] as f64 * fy
-                })
+                .map(|i| m[j0 * self.gx + i] as f64 * (1.0 - fy) + m[j1 * self.gx + i] as f64 * fy)
                 .collect()
         };
         let (cb, cr) = (col(&self.bkg), col(&self.rms));

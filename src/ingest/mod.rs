@@ -4,6 +4,7 @@
 //! or changed (newest first, on N threads), mark vanished files missing, and report.
 
 pub mod scan;
+pub mod watch;
 pub mod worker;
 
 use std::collections::{HashSet, VecDeque};
@@ -194,23 +195,7 @@ pub fn run_index(
     summary.scanned = plan.unchanged + plan.todo.len() as u64 + plan.casa_dirs.len() as u64;
 
     // Non-FITS files are remembered (so they are not sniffed again) without a job.
-    let mut quiet: Vec<Outcome> = plan
-        .not_fits
-        .iter()
-        .map(|f| Outcome {
-            path: f.path.to_string_lossy().into_owned(),
-            job: None,
-            image: None,
-            detections: Vec::new(),
-            forced: Vec::new(),
-            beam_major_arcsec: None,
-            file: FileState {
-                size: f.size,
-                mtime_ns: f.mtime_ns,
-                status: FileStatus::Skipped,
-            },
-        })
-        .collect();
+    let mut quiet: Vec<Outcome> = plan.not_fits.iter().map(not_fits_outcome).collect();
     store.commit_outcomes(&mut quiet)?;
 
     let now = Utc::now();
@@ -277,6 +262,23 @@ pub fn run_index(
     summary.missing = store.mark_missing(&plan.vanished, &meta::iso(Utc::now()))? as u64;
     summary.elapsed_ms = t0.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// The record of a file that is not FITS and has no FITS name: remembered, not a job.
+pub fn not_fits_outcome(f: &Found) -> Outcome {
+    Outcome {
+        path: f.path.to_string_lossy().into_owned(),
+        job: None,
+        image: None,
+        detections: Vec::new(),
+        forced: Vec::new(),
+        beam_major_arcsec: None,
+        file: FileState {
+            size: f.size,
+            mtime_ns: f.mtime_ns,
+            status: FileStatus::Skipped,
+        },
+    }
 }
 
 fn count(s: &mut IndexSummary, o: &Outcome) {

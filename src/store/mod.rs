@@ -8,6 +8,7 @@
 //!   transaction: a crash never leaves half an image.
 //! - `IMAGE_BY_PATH`, `IMAGE_BY_TIME` and `FILES` always agree with `IMAGES` (property-tested).
 
+pub mod lease;
 pub mod records;
 pub mod schema;
 mod sources;
@@ -300,6 +301,21 @@ impl Store {
             );
         }
         Ok(out)
+    }
+
+    /// The change key of one path.
+    pub fn file_state(&self, path: &str) -> Result<Option<FileState>> {
+        let rtx = self.db.begin_read()?;
+        let files = rtx.open_table(FILES)?;
+        let v = files.get(path)?.map(|v| {
+            let (size, mtime_ns, status) = v.value();
+            FileState {
+                size,
+                mtime_ns,
+                status: FileStatus::from_u8(status),
+            }
+        });
+        Ok(v)
     }
 
     /// Commits a batch of outcomes in one transaction. Each image is whole within it.

@@ -37,10 +37,17 @@ pub const SOURCE_CELLS: TableDefinition<(u64, u64), ()> = TableDefinition::new("
 /// Name -> source id.
 pub const SOURCE_BY_NAME: TableDefinition<&str, u64> = TableDefinition::new("source_by_name");
 
+/// "indexer" -> JSON [`super::lease::Lease`]: who keeps the directories current.
+pub const LEASE: TableDefinition<&str, &[u8]> = TableDefinition::new("lease");
+
 /// META key of the last detection id handed out.
 pub const KEY_NEXT_DET: &str = "next_detection_id";
 /// META key of the last source id handed out.
 pub const KEY_NEXT_SOURCE: &str = "next_source_id";
+/// META key of the live indexer's backlog (files waiting to be indexed).
+pub const KEY_BACKLOG: &str = "backlog";
+/// META key of the age in seconds of the oldest file in the backlog.
+pub const KEY_BACKLOG_OLDEST_S: &str = "backlog_oldest_s";
 /// META key of the schema version.
 pub const KEY_SCHEMA: &str = "schema_version";
 /// META key of the commit counter.
@@ -64,5 +71,6 @@ pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
     wtx.open_table(SOURCES)?;
     wtx.open_table(SOURCE_CELLS)?;
     wtx.open_table(SOURCE_BY_NAME)?;
+    wtx.open_table(LEASE)?;
     Ok(())
 }
