@@ -146,7 +146,10 @@ fn finder_association_and_variability_on_ten_epochs() {
     assert!((steady_flagged as f64) < 0.01 * steady_n as f64);
 
     // Light curves: time ordered, one point per epoch.
-    let v = all.iter().find(|s| s.is_variable).unwrap();
+    let v = all
+        .iter()
+        .find(|s| s.is_variable && s.n_detections == 10)
+        .unwrap();
     let lc = store.lightcurve(v.id).unwrap();
     assert_eq!(lc.len(), 10);
     assert!(lc.windows(2).all(|w| w[0].mjd < w[1].mjd));
