@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "OBSMON_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     /// More log output on stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -51,6 +55,10 @@ pub struct IndexFlags {
     /// Image statistics without the source finder and association.
     #[arg(long)]
     pub no_sources: bool,
+    /// After the run, write the Prometheus exposition to PATH (atomically), for node_exporter's
+    /// textfile collector.
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
 }
 
 /// Output format of the listing commands.
@@ -78,22 +86,49 @@ pub enum Command {
     },
     /// Keep the index current: file events plus periodic reconcile scans (for systemd).
     Watch {
-        /// Directories to watch.
-        #[arg(required = true, value_name = "DIR")]
+        /// Directories to watch [default: `[watch] dirs` of the config file].
+        #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
         /// Scan only, every SECS seconds (network filesystems, where file events do not arrive).
         #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "5")]
         poll: Option<f64>,
-        /// Full reconcile scan every SECS seconds.
-        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
-        rescan: f64,
-        /// Seconds a file must stay unchanged before it is read (when no close or rename is seen).
-        #[arg(long, value_name = "SECS", default_value_t = 1.0)]
-        settle: f64,
+        /// Full reconcile scan every SECS seconds [default: 60, or the config file's].
+        #[arg(long, value_name = "SECS")]
+        rescan: Option<f64>,
+        /// Seconds a file must stay unchanged before it is read (when no close or rename is
+        /// seen) [default: 1, or the config file's].
+        #[arg(long, value_name = "SECS")]
+        settle: Option<f64>,
         /// Worker threads [default: number of cores].
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics.
+        #[arg(long, value_name = "ADDR")]
+        metrics_addr: Option<std::net::SocketAddr>,
     },
+    /// Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+    Health {
+        /// Every check as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Totals, the last 24 h, per-hour series, latency and database size.
+    Stats {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pipeline runs derived from the products that share a timestamp.
+    Runs {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// At most N runs, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Print the Prometheus exposition once.
+    Metrics,
     /// List indexed images, newest first.
     Images {
         /// JSON output (same as --format json).
@@ -197,6 +232,12 @@ pub enum Command {
         /// Number of sources.
         #[arg(long, default_value_t = 300)]
         sources: usize,
+    },
+    /// Print the configuration in effect, or with --default the commented default file.
+    Config {
+        /// Print the commented default configuration (to start an obsmon.toml from).
+        #[arg(long)]
+        default: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {

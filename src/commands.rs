@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 
+use obsmon::config::Config;
 use obsmon::fits::{self, meta};
 use obsmon::ingest::{self, IndexOptions, WorkerOptions};
 use obsmon::output;
@@ -20,9 +21,21 @@ fn open_store(db: &Path) -> Result<Store> {
     Ok(Store::open(db)?)
 }
 
+/// `obsmon config [--default]`.
+pub fn config(cfg: &Config, default: bool) -> Result<u8> {
+    if default {
+        print!("{}", obsmon::config::DEFAULT_TOML);
+    } else {
+        println!("# in effect ({})", Config::default_path().display());
+        print!("{}", toml::to_string(cfg)?);
+    }
+    Ok(exit::OK)
+}
+
 /// `obsmon index` / `obsmon --index-only`.
-pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
-    let store = open_store(db)?;
+pub fn index(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
+    let mut store = open_store(db)?;
+    store.set_params(cfg.source_params());
     // A live indexer keeps the directories current: a cron run has nothing to do.
     if let Some(l) = store.lease()?.filter(|l| l.is_fresh()) {
         if l.pid != std::process::id() || l.host != obsmon::store::lease::hostname() {
@@ -46,12 +59,21 @@ pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
         worker: WorkerOptions {
             pixels: !flags.no_pixels,
             sources: !flags.no_sources,
+            params: cfg.source_params(),
             ..Default::default()
         },
     };
     let summary = ingest::run_index(dirs, &store, &opts)?;
     for f in &summary.failures {
         eprintln!("{}: {}", f.path, f.reason);
+    }
+    if let Err(e) = store.sample_size() {
+        tracing::warn!("could not record the database size: {e}");
+    }
+    if let Some(p) = &flags.metrics_file {
+        let text = obsmon::metrics::exposition(&store, cfg)?;
+        obsmon::metrics::write_file(p, &text)
+            .with_context(|| format!("cannot write metrics to {}", p.display()))?;
     }
     if flags.json {
         println!("{}", serde_json::to_string(&summary)?);
@@ -76,14 +98,27 @@ pub fn index(db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> Result<u8> {
 }
 
 /// `obsmon watch`: runs until SIGINT, SIGTERM or SIGHUP.
+#[allow(clippy::too_many_arguments)]
 pub fn watch(
+    cfg: &Config,
     db: &Path,
     dirs: &[PathBuf],
     poll: Option<f64>,
-    rescan: f64,
-    settle: f64,
+    rescan: Option<f64>,
+    settle: Option<f64>,
     jobs: Option<usize>,
+    metrics_addr: Option<std::net::SocketAddr>,
 ) -> Result<u8> {
+    let dirs = if dirs.is_empty() {
+        cfg.watch.dirs.clone()
+    } else {
+        dirs.to_vec()
+    };
+    if dirs.is_empty() {
+        bail!("no directory to watch: give DIR... or set [watch] dirs in the config file");
+    }
+    let rescan = rescan.unwrap_or(cfg.watch.rescan_secs);
+    let settle = settle.unwrap_or(cfg.watch.settle_secs);
     let secs = |name: &str, v: f64| -> Result<std::time::Duration> {
         if !(v.is_finite() && v > 0.0) {
             bail!("--{name} {v}: expected a positive number of seconds");
@@ -95,7 +130,10 @@ pub fn watch(
         rescan: secs("rescan", rescan)?,
         settle: secs("settle", settle)?,
         jobs: jobs.unwrap_or_else(ingest::default_jobs),
-        ..Default::default()
+        worker: WorkerOptions {
+            params: cfg.source_params(),
+            ..Default::default()
+        },
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for sig in [
@@ -106,13 +144,165 @@ pub fn watch(
         signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
             .context("cannot install signal handlers")?;
     }
-    let store = open_store(db)?;
-    let stats = obsmon::ingest::watch::run_watch(dirs, &store, &opts, &stop)?;
+    let mut store = open_store(db)?;
+    store.set_params(cfg.source_params());
+    let store = &store;
+    let stats = std::thread::scope(|scope| {
+        if let Some(addr) = metrics_addr {
+            let stop = &stop;
+            scope.spawn(move || {
+                if let Err(e) = obsmon::metrics::serve(addr, store, cfg, stop) {
+                    tracing::error!("cannot serve metrics on {addr}: {e}");
+                }
+            });
+        }
+        let sampler_stop = &stop;
+        scope.spawn(move || {
+            // The database size, hourly, for the growth check.
+            while !sampler_stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = store.sample_size();
+                for _ in 0..600 {
+                    if sampler_stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+        });
+        let r = obsmon::ingest::watch::run_watch(&dirs, store, &opts, &stop);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        r
+    })?;
     tracing::info!(
         "stopped after indexing {} files ({} scans)",
         stats.indexed,
         stats.scans
     );
+    Ok(exit::OK)
+}
+
+/// `obsmon health`: Nagios plugin conventions.
+pub fn health(cfg: &Config, db: &Path, json: bool) -> Result<u8> {
+    use obsmon::health::{self, State};
+    if !db.exists() {
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"state": "UNKNOWN", "message": format!("no database at {}", db.display()), "checks": []})
+            );
+        } else {
+            println!("OBSMON UNKNOWN - no database at {}", db.display());
+        }
+        return Ok(State::Unknown.exit_code());
+    }
+    let store = match Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            println!("OBSMON UNKNOWN - {e}");
+            return Ok(State::Unknown.exit_code());
+        }
+    };
+    let checks = health::run_checks(&store, cfg, Utc::now())?;
+    let state = health::overall(&checks);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"state": state, "checks": checks}))?
+        );
+    } else {
+        println!("{}", health::nagios(&checks));
+    }
+    Ok(state.exit_code())
+}
+
+/// `obsmon stats`.
+pub fn stats(db: &Path, json: bool) -> Result<u8> {
+    let store = open_store(db)?;
+    let s = obsmon::stats::compute(&store, Utc::now())?;
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+        return Ok(exit::OK);
+    }
+    let t = &s.totals;
+    writeln!(
+        out,
+        "images        {} ({} missing)",
+        t.images, t.images_missing
+    )?;
+    for (k, n) in &t.images_by_type {
+        writeln!(out, "  {k:<11} {n}")?;
+    }
+    writeln!(
+        out,
+        "sky sources   {} ({} variable), {} measurements",
+        t.sky_sources, t.variable_sources, t.detections
+    )?;
+    let jobs: Vec<String> = t
+        .jobs_by_state
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    writeln!(out, "jobs          {}", jobs.join(", "))?;
+    writeln!(
+        out,
+        "last 24 h     {} images ({} science), {} failed, {} detections",
+        s.last_24h.images, s.last_24h.science_images, s.last_24h.failed, s.last_24h.detections
+    )?;
+    writeln!(
+        out,
+        "ingest        {:.1} images/h; latency p50 {} s, p95 {} s, p99 {} s",
+        s.ingest.images_per_hour_24h,
+        output::num(s.ingest.latency_p50_s, 2),
+        output::num(s.ingest.latency_p95_s, 2),
+        output::num(s.ingest.latency_p99_s, 2)
+    )?;
+    writeln!(
+        out,
+        "database      {:.1} MB",
+        s.database_size_bytes as f64 / 1e6
+    )?;
+    Ok(exit::OK)
+}
+
+/// `obsmon runs`.
+pub fn runs(cfg: &Config, db: &Path, json: bool, limit: usize) -> Result<u8> {
+    let store = open_store(db)?;
+    let mut runs = obsmon::stats::runs(&store, &cfg.runs, Utc::now())?;
+    runs.truncate(limit);
+    let mut out = io::stdout().lock();
+    if json {
+        output::json_array(&mut out, &runs)?;
+    } else {
+        let cells: Vec<Vec<String>> = runs
+            .iter()
+            .map(|r| {
+                vec![
+                    r.run_id.clone(),
+                    r.status.clone(),
+                    r.started_at.clone(),
+                    r.finished_at.clone().unwrap_or_default(),
+                    r.products.len().to_string(),
+                    r.missing.join(","),
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            &[
+                "RUN", "STATUS", "STARTED", "FINISHED", "PRODUCTS", "MISSING",
+            ],
+            &cells,
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// `obsmon metrics`.
+pub fn metrics(cfg: &Config, db: &Path) -> Result<u8> {
+    let store = open_store(db)?;
+    print!("{}", obsmon::metrics::exposition(&store, cfg)?);
     Ok(exit::OK)
 }
 

@@ -9,8 +9,11 @@
 pub mod analysis;
 pub mod config;
 pub mod fits;
+pub mod health;
 pub mod ingest;
+pub mod metrics;
 pub mod output;
 pub mod sky;
+pub mod stats;
 pub mod store;
 pub mod synth;

@@ -25,22 +25,34 @@ fn main() -> ExitCode {
         cli.verbose,
         matches!(cli.command, Some(Command::Watch { .. })),
     );
-    let db = cli
-        .db
-        .clone()
-        .unwrap_or_else(obsmon::config::default_db_path);
+    let config = match obsmon::config::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("obsmon: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    obsmon::ingest::scan::set_extra_ignores(config.watch.ignore.clone());
+    let db = config.db_path(cli.db.clone());
+    let cfg = &config;
     let result = match cli.command {
-        _ if cli.index_only => commands::index(&db, &cli.dirs, &cli.index),
-        None if !cli.dirs.is_empty() => commands::index(&db, &cli.dirs, &cli.index),
+        _ if cli.index_only => commands::index(cfg, &db, &cli.dirs, &cli.index),
+        None if !cli.dirs.is_empty() => commands::index(cfg, &db, &cli.dirs, &cli.index),
         None => commands::demo(8, 1024),
-        Some(Command::Index { dirs, flags }) => commands::index(&db, &dirs, &flags),
+        Some(Command::Index { dirs, flags }) => commands::index(cfg, &db, &dirs, &flags),
         Some(Command::Watch {
             dirs,
             poll,
             rescan,
             settle,
             jobs,
-        }) => commands::watch(&db, &dirs, poll, rescan, settle, jobs),
+            metrics_addr,
+        }) => commands::watch(cfg, &db, &dirs, poll, rescan, settle, jobs, metrics_addr),
+        Some(Command::Health { json }) => commands::health(cfg, &db, json),
+        Some(Command::Stats { json }) => commands::stats(&db, json),
+        Some(Command::Runs { json, limit }) => commands::runs(cfg, &db, json, limit),
+        Some(Command::Metrics) => commands::metrics(cfg, &db),
+        Some(Command::Config { default }) => commands::config(cfg, default),
         Some(Command::Images {
             json,
             csv,

@@ -76,7 +76,7 @@ impl Default for SkyConfig {
             beam_major_arcsec: 12.0,
             beam_minor_arcsec: 11.0,
             beam_pa_deg: 0.0,
-            noise_jy: 1.0e-3,
+            noise_jy: 0.95e-3,
             n_sources: 300,
             snr_range: (5.0, 2000.0),
             variable_fraction: 0.05,
@@ -459,7 +459,7 @@ mod tests {
         let (data, truth) = sky.render(0);
         let s = plane_stats(&data);
         let noise = s.noise.unwrap();
-        assert!((noise - 1e-3).abs() < 1e-4, "noise {noise}");
+        assert!((noise - 0.95e-3).abs() < 1e-4, "noise {noise}");
         // The brightest pixel is near the brightest source.
         let best = truth
             .iter()

@@ -12,7 +12,7 @@ use obsmon::store::records::{Detection, SkySource};
 use obsmon::store::{SourceQuery, Store};
 use obsmon::synth::{Sky, SkyConfig};
 
-const NOISE: f64 = 1e-3;
+const NOISE: f64 = 0.95e-3;
 const BEAM: f64 = 12.0;
 
 fn index(dir: &Path, store: &Store) {

@@ -19,11 +19,17 @@ _obsmon() {
             obsmon,completions)
                 cmd="obsmon__subcmd__completions"
                 ;;
+            obsmon,config)
+                cmd="obsmon__subcmd__config"
+                ;;
             obsmon,demo)
                 cmd="obsmon__subcmd__demo"
                 ;;
             obsmon,detections)
                 cmd="obsmon__subcmd__detections"
+                ;;
+            obsmon,health)
+                cmd="obsmon__subcmd__health"
                 ;;
             obsmon,help)
                 cmd="obsmon__subcmd__help"
@@ -40,11 +46,20 @@ _obsmon() {
             obsmon,lightcurve)
                 cmd="obsmon__subcmd__lightcurve"
                 ;;
+            obsmon,metrics)
+                cmd="obsmon__subcmd__metrics"
+                ;;
+            obsmon,runs)
+                cmd="obsmon__subcmd__runs"
+                ;;
             obsmon,show)
                 cmd="obsmon__subcmd__show"
                 ;;
             obsmon,sources)
                 cmd="obsmon__subcmd__sources"
+                ;;
+            obsmon,stats)
+                cmd="obsmon__subcmd__stats"
                 ;;
             obsmon,synth)
                 cmd="obsmon__subcmd__synth"
@@ -55,11 +70,17 @@ _obsmon() {
             obsmon__subcmd__help,completions)
                 cmd="obsmon__subcmd__help__subcmd__completions"
                 ;;
+            obsmon__subcmd__help,config)
+                cmd="obsmon__subcmd__help__subcmd__config"
+                ;;
             obsmon__subcmd__help,demo)
                 cmd="obsmon__subcmd__help__subcmd__demo"
                 ;;
             obsmon__subcmd__help,detections)
                 cmd="obsmon__subcmd__help__subcmd__detections"
+                ;;
+            obsmon__subcmd__help,health)
+                cmd="obsmon__subcmd__help__subcmd__health"
                 ;;
             obsmon__subcmd__help,help)
                 cmd="obsmon__subcmd__help__subcmd__help"
@@ -76,11 +97,20 @@ _obsmon() {
             obsmon__subcmd__help,lightcurve)
                 cmd="obsmon__subcmd__help__subcmd__lightcurve"
                 ;;
+            obsmon__subcmd__help,metrics)
+                cmd="obsmon__subcmd__help__subcmd__metrics"
+                ;;
+            obsmon__subcmd__help,runs)
+                cmd="obsmon__subcmd__help__subcmd__runs"
+                ;;
             obsmon__subcmd__help,show)
                 cmd="obsmon__subcmd__help__subcmd__show"
                 ;;
             obsmon__subcmd__help,sources)
                 cmd="obsmon__subcmd__help__subcmd__sources"
+                ;;
+            obsmon__subcmd__help,stats)
+                cmd="obsmon__subcmd__help__subcmd__stats"
                 ;;
             obsmon__subcmd__help,synth)
                 cmd="obsmon__subcmd__help__subcmd__synth"
@@ -95,7 +125,7 @@ _obsmon() {
 
     case "${cmd}" in
         obsmon)
-            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --db --verbose --help --version index watch images jobs show sources lightcurve detections synth completions demo help"
+            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --metrics-file --db --config --verbose --help --version index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +139,15 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -121,13 +159,39 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__completions)
-            opts="-v -h --db --verbose --help bash elvish fish powershell zsh"
+            opts="-v -h --db --config --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__config)
+            opts="-v -h --default --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -139,7 +203,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__demo)
-            opts="-v -h --count --size --db --verbose --help"
+            opts="-v -h --count --size --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,6 +221,10 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -165,13 +233,39 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__detections)
-            opts="-v -h --json --db --verbose --help"
+            opts="-v -h --json --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__health)
+            opts="-v -h --json --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -183,7 +277,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help)
-            opts="index watch images jobs show sources lightcurve detections synth completions demo help"
+            opts="index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,6 +291,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -225,6 +333,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__detections)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -308,6 +430,34 @@ _obsmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obsmon__subcmd__help__subcmd__metrics)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__runs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obsmon__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -323,6 +473,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__sources)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -365,7 +529,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__images)
-            opts="-v -h --json --csv --limit --since --type --field --missing --db --verbose --help"
+            opts="-v -h --json --csv --limit --since --type --field --missing --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +555,10 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -399,7 +567,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__index)
-            opts="-j -v -h --json --jobs --no-pixels --no-sources --db --verbose --help"
+            opts="-j -v -h --json --jobs --no-pixels --no-sources --metrics-file --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,7 +581,15 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -425,7 +601,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__jobs)
-            opts="-v -h --state --json --limit --db --verbose --help"
+            opts="-v -h --state --json --limit --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,6 +619,10 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -451,13 +631,65 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__lightcurve)
-            opts="-v -h --json --csv --db --verbose --help"
+            opts="-v -h --json --csv --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__metrics)
+            opts="-v -h --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__runs)
+            opts="-v -h --json --limit --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -469,13 +701,17 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__show)
-            opts="-v -h --json --db --verbose --help"
+            opts="-v -h --json --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -487,7 +723,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__sources)
-            opts="-v -h --json --csv --cone --variable --min-detections --sort --limit --db --verbose --help"
+            opts="-v -h --json --csv --cone --variable --min-detections --sort --limit --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +749,32 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__stats)
+            opts="-v -h --json --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -521,7 +783,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__synth)
-            opts="-v -h --count --size --seed --sources --db --verbose --help"
+            opts="-v -h --count --size --seed --sources --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,6 +809,10 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -555,7 +821,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__watch)
-            opts="-j -v -h --poll --rescan --settle --jobs --db --verbose --help"
+            opts="-j -v -h --poll --rescan --settle --jobs --metrics-addr --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +847,15 @@ _obsmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_obsmon_global_optspecs
-    string join \n index-only json j/jobs= no-pixels no-sources db= v/verbose h/help V/version
+    string join \n index-only json j/jobs= no-pixels no-sources metrics-file= db= config= v/verbose h/help V/version
 end
 
 function __fish_obsmon_needs_command
@@ -25,7 +25,9 @@ function __fish_obsmon_using_subcommand
 end
 
 complete -c obsmon -n "__fish_obsmon_needs_command" -s j -l jobs -d 'Worker threads [default: number of cores]' -r
+complete -c obsmon -n "__fish_obsmon_needs_command" -l metrics-file -d 'After the run, write the Prometheus exposition to PATH (atomically), for node_exporter\'s textfile collector' -r -F
 complete -c obsmon -n "__fish_obsmon_needs_command" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_needs_command" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_needs_command" -l index-only -d 'Index DIR... once and exit (the same as `obsmon index DIR...`), for cron'
 complete -c obsmon -n "__fish_obsmon_needs_command" -l json -d 'Print the run\'s summary as one JSON object'
 complete -c obsmon -n "__fish_obsmon_needs_command" -l no-pixels -d 'Header metadata only: do not read pixels (no noise, peak, dynamic range, sources)'
@@ -35,6 +37,10 @@ complete -c obsmon -n "__fish_obsmon_needs_command" -s h -l help -d 'Print help 
 complete -c obsmon -n "__fish_obsmon_needs_command" -s V -l version -d 'Print version'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "watch" -d 'Keep the index current: file events plus periodic reconcile scans (for systemd)'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "health" -d 'Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "stats" -d 'Totals, the last 24 h, per-hour series, latency and database size'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "runs" -d 'Pipeline runs derived from the products that share a timestamp'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "metrics" -d 'Print the Prometheus exposition once'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "images" -d 'List indexed images, newest first'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "show" -d 'Show one image: its record and every header card'
@@ -42,28 +48,54 @@ complete -c obsmon -n "__fish_obsmon_needs_command" -a "sources" -d 'List sky so
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "lightcurve" -d 'The light curve of one sky source (by IAU name or id)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "detections" -d 'The detections (and forced measurements) of one image (path or id)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "synth" -d 'Write a synthetic DSA-110-like sky: N images and a truth CSV beside each'
+complete -c obsmon -n "__fish_obsmon_needs_command" -a "config" -d 'Print the configuration in effect, or with --default the commented default file'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "demo" -d 'The demo: a synthetic sky written into a temporary directory and indexed'
 complete -c obsmon -n "__fish_obsmon_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -s j -l jobs -d 'Worker threads [default: number of cores]' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l metrics-file -d 'After the run, write the Prometheus exposition to PATH (atomically), for node_exporter\'s textfile collector' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l json -d 'Print the run\'s summary as one JSON object'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l no-pixels -d 'Header metadata only: do not read pixels (no noise, peak, dynamic range, sources)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -l no-sources -d 'Image statistics without the source finder and association'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand index" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l poll -d 'Scan only, every SECS seconds (network filesystems, where file events do not arrive)' -r
-complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l rescan -d 'Full reconcile scan every SECS seconds' -r
-complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged before it is read (when no close or rename is seen)' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l rescan -d 'Full reconcile scan every SECS seconds [default: 60, or the config file\'s]' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged before it is read (when no close or rename is seen) [default: 1, or the config file\'s]' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s j -l jobs -d 'Worker threads [default: number of cores]' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l metrics-addr -d 'Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand health" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand health" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand health" -l json -d 'Every check as JSON'
+complete -c obsmon -n "__fish_obsmon_using_subcommand health" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand health" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand stats" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand stats" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand stats" -l json -d 'JSON output'
+complete -c obsmon -n "__fish_obsmon_using_subcommand stats" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -l limit -d 'At most N runs, newest first' -r
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -l json -d 'JSON output'
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand runs" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand metrics" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand metrics" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand metrics" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand metrics" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l limit -d 'At most N rows' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l since -d 'Only images observed at or after this time (ISO 8601, UTC)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l type -d 'Only this product type (image, pbcor, residual, psf, model, ...)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l field -d 'Only this field (OBJECT)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l json -d 'JSON output (same as --format json)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l csv -d 'CSV output (same as --format csv)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand images" -l missing -d 'Include files that have vanished (state missing)'
@@ -72,10 +104,12 @@ complete -c obsmon -n "__fish_obsmon_using_subcommand images" -s h -l help -d 'P
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -l state -d 'Only jobs in this state (queued, running, done, failed, incomplete, skipped)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -l limit -d 'At most N rows' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -l json -d 'JSON output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand jobs" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand show" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand show" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand show" -l json -d 'JSON output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand show" -s h -l help -d 'Print help'
@@ -88,17 +122,20 @@ n\t''
 name\t''"
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l limit -d 'At most N rows' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l json -d 'JSON output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l csv -d 'CSV output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -l variable -d 'Only variable sources'
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand sources" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -l json -d 'JSON output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -l csv -d 'CSV output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand lightcurve" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand detections" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand detections" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand detections" -l json -d 'JSON output'
 complete -c obsmon -n "__fish_obsmon_using_subcommand detections" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand detections" -s h -l help -d 'Print help'
@@ -107,25 +144,38 @@ complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -l size -d 'Image w
 complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -l seed -d 'Random seed (same seed, same sky)' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -l sources -d 'Number of sources' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand synth" -s h -l help -d 'Print help'
+complete -c obsmon -n "__fish_obsmon_using_subcommand config" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand config" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand config" -l default -d 'Print the commented default configuration (to start an obsmon.toml from)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand config" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand config" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand completions" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand completions" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l count -d 'Number of images' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l size -d 'Image size, pixels' -r
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l db -d 'The database file [default: $XDG_DATA_HOME/obsmon/index.redb]' -r -F
+complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -l config -d 'The configuration file [default: $XDG_CONFIG_HOME/obsmon/obsmon.toml]' -r -F
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c obsmon -n "__fish_obsmon_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "watch" -d 'Keep the index current: file events plus periodic reconcile scans (for systemd)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "images" -d 'List indexed images, newest first'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "show" -d 'Show one image: its record and every header card'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "sources" -d 'List sky sources (the same object across images)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "lightcurve" -d 'The light curve of one sky source (by IAU name or id)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "detections" -d 'The detections (and forced measurements) of one image (path or id)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "synth" -d 'Write a synthetic DSA-110-like sky: N images and a truth CSV beside each'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "demo" -d 'The demo: a synthetic sky written into a temporary directory and indexed'
-complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch images jobs show sources lightcurve detections synth completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "index" -d 'Index every FITS image under DIR... into the database, then exit'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "watch" -d 'Keep the index current: file events plus periodic reconcile scans (for systemd)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "health" -d 'Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "stats" -d 'Totals, the last 24 h, per-hour series, latency and database size'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "runs" -d 'Pipeline runs derived from the products that share a timestamp'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "metrics" -d 'Print the Prometheus exposition once'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "images" -d 'List indexed images, newest first'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "jobs" -d 'List indexing jobs (one per file: its last attempt)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "show" -d 'Show one image: its record and every header card'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "sources" -d 'List sky sources (the same object across images)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "lightcurve" -d 'The light curve of one sky source (by IAU name or id)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "detections" -d 'The detections (and forced measurements) of one image (path or id)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "synth" -d 'Write a synthetic DSA-110-like sky: N images and a truth CSV beside each'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "config" -d 'Print the configuration in effect, or with --default the commented default file'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "demo" -d 'The demo: a synthetic sky written into a temporary directory and indexed'
+complete -c obsmon -n "__fish_obsmon_using_subcommand help; and not __fish_seen_subcommand_from index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -17,7 +17,9 @@ _obsmon() {
     _arguments "${_arguments_options[@]}" : \
 '-j+[Worker threads \[default\: number of cores\]]:N:_default' \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--metrics-file=[After the run, write the Prometheus exposition to PATH (atomically), for node_exporter'\''s textfile collector]:PATH:_files' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--index-only[Index DIR... once and exit (the same as \`obsmon index DIR...\`), for cron]' \
 '--json[Print the run'\''s summary as one JSON object]' \
 '--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range, sources)]' \
@@ -42,7 +44,9 @@ _obsmon() {
 _arguments "${_arguments_options[@]}" : \
 '-j+[Worker threads \[default\: number of cores\]]:N:_default' \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--metrics-file=[After the run, write the Prometheus exposition to PATH (atomically), for node_exporter'\''s textfile collector]:PATH:_files' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[Print the run'\''s summary as one JSON object]' \
 '--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range, sources)]' \
 '--no-sources[Image statistics without the source finder and association]' \
@@ -56,16 +60,62 @@ _arguments "${_arguments_options[@]}" : \
 (watch)
 _arguments "${_arguments_options[@]}" : \
 '--poll=[Scan only, every SECS seconds (network filesystems, where file events do not arrive)]::SECS:_default' \
-'--rescan=[Full reconcile scan every SECS seconds]:SECS:_default' \
-'--settle=[Seconds a file must stay unchanged before it is read (when no close or rename is seen)]:SECS:_default' \
+'--rescan=[Full reconcile scan every SECS seconds \[default\: 60, or the config file'\''s\]]:SECS:_default' \
+'--settle=[Seconds a file must stay unchanged before it is read (when no close or rename is seen) \[default\: 1, or the config file'\''s\]]:SECS:_default' \
 '-j+[Worker threads \[default\: number of cores\]]:N:_default' \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--metrics-addr=[Serve Prometheus metrics on ADDR (e.g. 127.0.0.1\:9464) at /metrics]:ADDR:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help]' \
 '--help[Print help]' \
-'*::dirs -- Directories to watch:_files' \
+'*::dirs -- Directories to watch \[default\: `\[watch\] dirs` of the config file\]:_files' \
+&& ret=0
+;;
+(health)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--json[Every check as JSON]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--json[JSON output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(runs)
+_arguments "${_arguments_options[@]}" : \
+'--limit=[At most N runs, newest first]:LIMIT:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--json[JSON output]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(metrics)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (images)
@@ -75,6 +125,7 @@ _arguments "${_arguments_options[@]}" : \
 '--type=[Only this product type (image, pbcor, residual, psf, model, ...)]:T:_default' \
 '--field=[Only this field (OBJECT)]:F:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output (same as --format json)]' \
 '--csv[CSV output (same as --format csv)]' \
 '--missing[Include files that have vanished (state missing)]' \
@@ -89,6 +140,7 @@ _arguments "${_arguments_options[@]}" : \
 '--state=[Only jobs in this state (queued, running, done, failed, incomplete, skipped)]:S:_default' \
 '--limit=[At most N rows]:LIMIT:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
@@ -99,6 +151,7 @@ _arguments "${_arguments_options[@]}" : \
 (show)
 _arguments "${_arguments_options[@]}" : \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
@@ -114,6 +167,7 @@ _arguments "${_arguments_options[@]}" : \
 '--sort=[Order\: eta, v, flux, n or name (default\: id)]:SORT:(eta v flux n name)' \
 '--limit=[At most N rows]:LIMIT:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output]' \
 '--csv[CSV output]' \
 '--variable[Only variable sources]' \
@@ -126,6 +180,7 @@ _arguments "${_arguments_options[@]}" : \
 (lightcurve)
 _arguments "${_arguments_options[@]}" : \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output]' \
 '--csv[CSV output]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
@@ -138,6 +193,7 @@ _arguments "${_arguments_options[@]}" : \
 (detections)
 _arguments "${_arguments_options[@]}" : \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--json[JSON output]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
@@ -153,6 +209,7 @@ _arguments "${_arguments_options[@]}" : \
 '--seed=[Random seed (same seed, same sky)]:SEED:_default' \
 '--sources=[Number of sources]:SOURCES:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help]' \
@@ -160,9 +217,21 @@ _arguments "${_arguments_options[@]}" : \
 ':dir -- Where to write:_files' \
 && ret=0
 ;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--default[Print the commented default configuration (to start an obsmon.toml from)]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help]' \
@@ -175,6 +244,7 @@ _arguments "${_arguments_options[@]}" : \
 '--count=[Number of images]:COUNT:_default' \
 '--size=[Image size, pixels]:SIZE:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help]' \
@@ -201,6 +271,22 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(health)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(runs)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(metrics)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (images)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -226,6 +312,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (synth)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(config)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -255,6 +345,10 @@ _obsmon_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
 'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
+'health:Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)' \
+'stats:Totals, the last 24 h, per-hour series, latency and database size' \
+'runs:Pipeline runs derived from the products that share a timestamp' \
+'metrics:Print the Prometheus exposition once' \
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
@@ -262,6 +356,7 @@ _obsmon_commands() {
 'lightcurve:The light curve of one sky source (by IAU name or id)' \
 'detections:The detections (and forced measurements) of one image (path or id)' \
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
+'config:Print the configuration in effect, or with --default the commented default file' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -273,6 +368,11 @@ _obsmon__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon completions commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__config_commands] )) ||
+_obsmon__subcmd__config_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon config commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__demo_commands] )) ||
 _obsmon__subcmd__demo_commands() {
     local commands; commands=()
@@ -283,11 +383,20 @@ _obsmon__subcmd__detections_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon detections commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__health_commands] )) ||
+_obsmon__subcmd__health_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon health commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help_commands] )) ||
 _obsmon__subcmd__help_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
 'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
+'health:Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)' \
+'stats:Totals, the last 24 h, per-hour series, latency and database size' \
+'runs:Pipeline runs derived from the products that share a timestamp' \
+'metrics:Print the Prometheus exposition once' \
 'images:List indexed images, newest first' \
 'jobs:List indexing jobs (one per file\: its last attempt)' \
 'show:Show one image\: its record and every header card' \
@@ -295,6 +404,7 @@ _obsmon__subcmd__help_commands() {
 'lightcurve:The light curve of one sky source (by IAU name or id)' \
 'detections:The detections (and forced measurements) of one image (path or id)' \
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
+'config:Print the configuration in effect, or with --default the commented default file' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
 'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -306,6 +416,11 @@ _obsmon__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help completions commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__config_commands] )) ||
+_obsmon__subcmd__help__subcmd__config_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help config commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help__subcmd__demo_commands] )) ||
 _obsmon__subcmd__help__subcmd__demo_commands() {
     local commands; commands=()
@@ -315,6 +430,11 @@ _obsmon__subcmd__help__subcmd__demo_commands() {
 _obsmon__subcmd__help__subcmd__detections_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help detections commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__health_commands] )) ||
+_obsmon__subcmd__help__subcmd__health_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help health commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__help__subcmd__help_commands] )) ||
 _obsmon__subcmd__help__subcmd__help_commands() {
@@ -341,6 +461,16 @@ _obsmon__subcmd__help__subcmd__lightcurve_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help lightcurve commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__metrics_commands] )) ||
+_obsmon__subcmd__help__subcmd__metrics_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help metrics commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__runs_commands] )) ||
+_obsmon__subcmd__help__subcmd__runs_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help runs commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help__subcmd__show_commands] )) ||
 _obsmon__subcmd__help__subcmd__show_commands() {
     local commands; commands=()
@@ -350,6 +480,11 @@ _obsmon__subcmd__help__subcmd__show_commands() {
 _obsmon__subcmd__help__subcmd__sources_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help sources commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__help__subcmd__stats_commands] )) ||
+_obsmon__subcmd__help__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help stats commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__help__subcmd__synth_commands] )) ||
 _obsmon__subcmd__help__subcmd__synth_commands() {
@@ -381,6 +516,16 @@ _obsmon__subcmd__lightcurve_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon lightcurve commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__metrics_commands] )) ||
+_obsmon__subcmd__metrics_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon metrics commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__runs_commands] )) ||
+_obsmon__subcmd__runs_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon runs commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__show_commands] )) ||
 _obsmon__subcmd__show_commands() {
     local commands; commands=()
@@ -390,6 +535,11 @@ _obsmon__subcmd__show_commands() {
 _obsmon__subcmd__sources_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon sources commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__stats_commands] )) ||
+_obsmon__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon stats commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__synth_commands] )) ||
 _obsmon__subcmd__synth_commands() {

@@ -28,9 +28,19 @@ pub struct Walk {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
-/// Is this name ignored by default (hidden, temporary, editor backups)?
+static EXTRA_IGNORES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Adds the configured ignore patterns (`[watch] ignore`); set once at start-up.
+pub fn set_extra_ignores(patterns: Vec<String>) {
+    let _ = EXTRA_IGNORES.set(patterns);
+}
+
+/// Is this name ignored (hidden, temporary, editor backups, or a configured pattern)?
 pub fn ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    EXTRA_IGNORES
+        .get()
+        .is_some_and(|p| p.iter().any(|p| crate::config::glob_match(p, name)))
+        || name.starts_with('.')
         || name.ends_with(".tmp")
         || name.ends_with(".part")
         || name.ends_with('~')

@@ -15,6 +15,8 @@ mod sources;
 
 pub use sources::{SourceQuery, FLAG_AMBIGUOUS};
 
+pub use schema::LATENCY_BUCKETS;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -467,6 +469,68 @@ impl Store {
         rec
     }
 
+    /// A META counter (0 when absent).
+    pub fn counter(&self, key: &str) -> Result<u64> {
+        let rtx = self.db.begin_read()?;
+        let meta = rtx.open_table(META)?;
+        let v = meta.get(key)?.map(|v| v.value()).unwrap_or(0);
+        Ok(v)
+    }
+
+    /// Records the database size now (at most one sample an hour), for the growth check.
+    pub fn sample_size(&self) -> Result<()> {
+        let now = chrono::Utc::now().timestamp();
+        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        let last = {
+            let rtx = self.db.begin_read()?;
+            let t = rtx.open_table(SIZE_SAMPLES)?;
+            let v = t.last()?.map(|(k, _)| k.value());
+            v
+        };
+        if last.is_some_and(|l| now - l < 3600) {
+            return Ok(());
+        }
+        let wtx = self.db.begin_write()?;
+        {
+            let mut t = wtx.open_table(SIZE_SAMPLES)?;
+            t.insert(now, size)?;
+        }
+        wtx.commit()?;
+        Ok(())
+    }
+
+    /// Size samples (Unix seconds, bytes), oldest first.
+    pub fn size_samples(&self) -> Result<Vec<(i64, u64)>> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(SIZE_SAMPLES)?;
+        let mut out = Vec::new();
+        for e in t.iter()? {
+            let (k, v) = e?;
+            out.push((k.value(), v.value()));
+        }
+        Ok(out)
+    }
+
+    /// Every image row (including missing ones).
+    pub fn all_images(&self) -> Result<Vec<ImageRecord>> {
+        let rtx = self.db.begin_read()?;
+        let t = rtx.open_table(IMAGES)?;
+        let mut out = Vec::new();
+        for e in t.iter()? {
+            let (_, v) = e?;
+            out.push(decode("images", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Row counts of the source tables: (sky sources, detections).
+    pub fn source_counts(&self) -> Result<(u64, u64)> {
+        let rtx = self.db.begin_read()?;
+        let s = rtx.open_table(SOURCES)?.len()?;
+        let d = rtx.open_table(DETECTIONS)?.len()?;
+        Ok((s, d))
+    }
+
     /// Counts of rows per table, for stats and tests.
     pub fn counts(&self) -> Result<Counts> {
         let rtx = self.db.begin_read()?;
@@ -570,6 +634,36 @@ impl<'t> Tables<'t> {
             path.as_str(),
             (o.file.size, o.file.mtime_ns, o.file.status as u8),
         )?;
+        self.count_outcome(o)?;
+        Ok(())
+    }
+
+    /// Monotonic counters for Prometheus: outcomes and the ingest-latency histogram.
+    fn count_outcome(&mut self, o: &Outcome) -> Result<()> {
+        let Some(job) = &o.job else { return Ok(()) };
+        match job.state.as_str() {
+            "done" => {
+                bump(&mut self.meta, KEY_DONE_TOTAL)?;
+                let now_ns = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+                let lat_s = ((now_ns - o.file.mtime_ns) as f64 / 1e9).max(0.0);
+                let sum = self
+                    .meta
+                    .get(KEY_LATENCY_SUM_MS)?
+                    .map(|v| v.value())
+                    .unwrap_or(0);
+                self.meta
+                    .insert(KEY_LATENCY_SUM_MS, sum + (lat_s * 1000.0) as u64)?;
+                for b in LATENCY_BUCKETS {
+                    if lat_s <= *b {
+                        bump(&mut self.meta, &latency_key(*b))?;
+                    }
+                }
+            }
+            "failed" => {
+                bump(&mut self.meta, KEY_FAILED_TOTAL)?;
+            }
+            _ => {}
+        }
         Ok(())
     }
 
@@ -629,6 +723,11 @@ impl<'t> Tables<'t> {
         self.images.insert(id, encode(&rec).as_slice())?;
         Ok(true)
     }
+}
+
+/// META key of one latency bucket.
+pub fn latency_key(le: f64) -> String {
+    format!("latency_le_{le}")
 }
 
 /// Time index key: MJD in milliseconds.

@@ -40,6 +40,17 @@ pub const SOURCE_BY_NAME: TableDefinition<&str, u64> = TableDefinition::new("sou
 /// "indexer" -> JSON [`super::lease::Lease`]: who keeps the directories current.
 pub const LEASE: TableDefinition<&str, &[u8]> = TableDefinition::new("lease");
 
+/// Unix seconds -> database file size in bytes: samples for the growth-rate check.
+pub const SIZE_SAMPLES: TableDefinition<i64, u64> = TableDefinition::new("size_samples");
+/// META key: images committed as done, ever (a Prometheus counter).
+pub const KEY_DONE_TOTAL: &str = "indexed_total";
+/// META key: attempts committed as failed, ever.
+pub const KEY_FAILED_TOTAL: &str = "failed_total";
+/// META key: sum of ingest latencies (file mtime -> commit), ms.
+pub const KEY_LATENCY_SUM_MS: &str = "latency_sum_ms";
+/// Upper bounds (seconds) of the ingest-latency histogram buckets; META keys `latency_le_<b>`.
+pub const LATENCY_BUCKETS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0];
+
 /// META key of the last detection id handed out.
 pub const KEY_NEXT_DET: &str = "next_detection_id";
 /// META key of the last source id handed out.
@@ -72,5 +83,6 @@ pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
     wtx.open_table(SOURCE_CELLS)?;
     wtx.open_table(SOURCE_BY_NAME)?;
     wtx.open_table(LEASE)?;
+    wtx.open_table(SIZE_SAMPLES)?;
     Ok(())
 }
