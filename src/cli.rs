@@ -105,6 +105,15 @@ pub enum Command {
         /// Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics.
         #[arg(long, value_name = "ADDR")]
         metrics_addr: Option<std::net::SocketAddr>,
+        /// Also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1:8889).
+        #[arg(long, value_name = "ADDR")]
+        serve: Option<std::net::SocketAddr>,
+    },
+    /// Serve the read-only HTTP API (the original pipeline's /api/v1 endpoints).
+    Serve {
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:8889")]
+        addr: std::net::SocketAddr,
     },
     /// Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
     Health {

@@ -97,18 +97,78 @@ pub fn index(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> R
     })
 }
 
-/// `obsmon watch`: runs until SIGINT, SIGTERM or SIGHUP.
-#[allow(clippy::too_many_arguments)]
-pub fn watch(
+/// Options of `obsmon watch`.
+pub struct WatchFlags {
+    /// `--poll`.
+    pub poll: Option<f64>,
+    /// `--rescan`.
+    pub rescan: Option<f64>,
+    /// `--settle`.
+    pub settle: Option<f64>,
+    /// `--jobs`.
+    pub jobs: Option<usize>,
+    /// `--metrics-addr`.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// `--serve`.
+    pub serve: Option<std::net::SocketAddr>,
+}
+
+/// Stop flag set by SIGINT, SIGTERM and SIGHUP.
+fn stop_on_signals() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
+            .context("cannot install signal handlers")?;
+    }
+    Ok(stop)
+}
+
+/// Runs the API until `stop` is set (on its own small runtime).
+fn serve_until(
+    addr: std::net::SocketAddr,
+    store: std::sync::Arc<Store>,
     cfg: &Config,
-    db: &Path,
-    dirs: &[PathBuf],
-    poll: Option<f64>,
-    rescan: Option<f64>,
-    settle: Option<f64>,
-    jobs: Option<usize>,
-    metrics_addr: Option<std::net::SocketAddr>,
-) -> Result<u8> {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP runtime")?;
+    let api = obsmon::api::Api::new(store, cfg.clone());
+    rt.block_on(async move {
+        let shutdown = async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        };
+        obsmon::api::serve(addr, api, shutdown).await
+    })
+    .with_context(|| format!("cannot serve the API on {addr}"))
+}
+
+/// `obsmon serve`.
+pub fn serve(cfg: &Config, db: &Path, addr: std::net::SocketAddr) -> Result<u8> {
+    let stop = stop_on_signals()?;
+    let store = std::sync::Arc::new(open_store(db)?);
+    serve_until(addr, store, cfg, stop)?;
+    Ok(exit::OK)
+}
+
+/// `obsmon watch`: runs until SIGINT, SIGTERM or SIGHUP.
+pub fn watch(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: WatchFlags) -> Result<u8> {
+    let WatchFlags {
+        poll,
+        rescan,
+        settle,
+        jobs,
+        metrics_addr,
+        serve,
+    } = flags;
     let dirs = if dirs.is_empty() {
         cfg.watch.dirs.clone()
     } else {
@@ -135,19 +195,20 @@ pub fn watch(
             ..Default::default()
         },
     };
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
-            .context("cannot install signal handlers")?;
-    }
+    let stop = stop_on_signals()?;
     let mut store = open_store(db)?;
     store.set_params(cfg.source_params());
-    let store = &store;
+    let shared = std::sync::Arc::new(store);
+    let store = &*shared;
     let stats = std::thread::scope(|scope| {
+        if let Some(addr) = serve {
+            let (shared, stop) = (std::sync::Arc::clone(&shared), std::sync::Arc::clone(&stop));
+            scope.spawn(move || {
+                if let Err(e) = serve_until(addr, shared, cfg, stop) {
+                    tracing::error!("{e:#}");
+                }
+            });
+        }
         if let Some(addr) = metrics_addr {
             let stop = &stop;
             scope.spawn(move || {

@@ -52,6 +52,9 @@ _obsmon() {
             obsmon,runs)
                 cmd="obsmon__subcmd__runs"
                 ;;
+            obsmon,serve)
+                cmd="obsmon__subcmd__serve"
+                ;;
             obsmon,show)
                 cmd="obsmon__subcmd__show"
                 ;;
@@ -103,6 +106,9 @@ _obsmon() {
             obsmon__subcmd__help,runs)
                 cmd="obsmon__subcmd__help__subcmd__runs"
                 ;;
+            obsmon__subcmd__help,serve)
+                cmd="obsmon__subcmd__help__subcmd__serve"
+                ;;
             obsmon__subcmd__help,show)
                 cmd="obsmon__subcmd__help__subcmd__show"
                 ;;
@@ -125,7 +131,7 @@ _obsmon() {
 
     case "${cmd}" in
         obsmon)
-            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --metrics-file --db --config --verbose --help --version index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
+            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --metrics-file --db --config --verbose --help --version index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,7 +283,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help)
-            opts="index watch health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
+            opts="index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +451,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__runs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -700,6 +720,32 @@ _obsmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        obsmon__subcmd__serve)
+            opts="-v -h --addr --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         obsmon__subcmd__show)
             opts="-v -h --json --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -821,7 +867,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__watch)
-            opts="-j -v -h --poll --rescan --settle --jobs --metrics-addr --db --config --verbose --help"
+            opts="-j -v -h --poll --rescan --settle --jobs --metrics-addr --serve --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -848,6 +894,10 @@ _obsmon() {
                     return 0
                     ;;
                 --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

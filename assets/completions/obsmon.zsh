@@ -65,6 +65,7 @@ _arguments "${_arguments_options[@]}" : \
 '-j+[Worker threads \[default\: number of cores\]]:N:_default' \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
 '--metrics-addr=[Serve Prometheus metrics on ADDR (e.g. 127.0.0.1\:9464) at /metrics]:ADDR:_default' \
+'--serve=[Also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1\:8889)]:ADDR:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
 '--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
@@ -72,6 +73,17 @@ _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
 '--help[Print help]' \
 '*::dirs -- Directories to watch \[default\: `\[watch\] dirs` of the config file\]:_files' \
+&& ret=0
+;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+'--addr=[Address to listen on (loopback by default)]:ADDR:_default' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help]' \
+'--help[Print help]' \
 && ret=0
 ;;
 (health)
@@ -271,6 +283,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (health)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -345,6 +361,7 @@ _obsmon_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
 'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
+'serve:Serve the read-only HTTP API (the original pipeline'\''s /api/v1 endpoints)' \
 'health:Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)' \
 'stats:Totals, the last 24 h, per-hour series, latency and database size' \
 'runs:Pipeline runs derived from the products that share a timestamp' \
@@ -393,6 +410,7 @@ _obsmon__subcmd__help_commands() {
     local commands; commands=(
 'index:Index every FITS image under DIR... into the database, then exit' \
 'watch:Keep the index current\: file events plus periodic reconcile scans (for systemd)' \
+'serve:Serve the read-only HTTP API (the original pipeline'\''s /api/v1 endpoints)' \
 'health:Health checks, as a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)' \
 'stats:Totals, the last 24 h, per-hour series, latency and database size' \
 'runs:Pipeline runs derived from the products that share a timestamp' \
@@ -471,6 +489,11 @@ _obsmon__subcmd__help__subcmd__runs_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help runs commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__serve_commands] )) ||
+_obsmon__subcmd__help__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help serve commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help__subcmd__show_commands] )) ||
 _obsmon__subcmd__help__subcmd__show_commands() {
     local commands; commands=()
@@ -525,6 +548,11 @@ _obsmon__subcmd__metrics_commands() {
 _obsmon__subcmd__runs_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon runs commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__serve_commands] )) ||
+_obsmon__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon serve commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__show_commands] )) ||
 _obsmon__subcmd__show_commands() {

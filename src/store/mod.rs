@@ -225,7 +225,23 @@ impl Store {
         };
         drop(rtx);
         match found {
-            Some(v) if v == SCHEMA_VERSION => Ok(()),
+            Some(v) if v == SCHEMA_VERSION => {
+                // Tables added within a schema version are created on first open.
+                let rtx = self.db.begin_read()?;
+                let missing = [
+                    rtx.open_table(LEASE).is_err(),
+                    rtx.open_table(SIZE_SAMPLES).is_err(),
+                    rtx.open_table(SOURCE_BY_NAME).is_err(),
+                ]
+                .contains(&true);
+                drop(rtx);
+                if missing {
+                    let wtx = self.db.begin_write()?;
+                    schema::create_all(&wtx)?;
+                    wtx.commit()?;
+                }
+                Ok(())
+            }
             Some(v) => Err(StoreError::SchemaMismatch {
                 path: self.path.clone(),
                 found: v,

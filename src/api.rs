@@ -1,0 +1,518 @@
+//! The read-only HTTP API, compatible with the original pipeline's `/api/v1` endpoints.
+//!
+//! Every answer comes from the database. Aggregates that scan tables (stats, health, runs, the
+//! source list) are cached per database generation (and, for time-dependent health, for at most a
+//! second), so a busy dashboard costs one scan per commit, not one per request.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::fits::wcs::separation_deg;
+use crate::health::{self, Check, State as HState};
+use crate::stats::{self, Run, Stats};
+use crate::store::records::{ImageRecord, SkySource};
+use crate::store::{ImageQuery, Store};
+
+/// API version string.
+pub const API_VERSION: &str = "v1";
+
+struct Cached<T> {
+    generation: u64,
+    at: Instant,
+    value: Arc<T>,
+}
+
+/// Shared state of the server.
+pub struct Api {
+    store: Arc<Store>,
+    cfg: Config,
+    stats: Mutex<Option<Cached<Stats>>>,
+    health: Mutex<Option<Cached<Vec<Check>>>>,
+    runs: Mutex<Option<Cached<Vec<Run>>>>,
+    sources: Mutex<Option<Cached<Vec<SkySource>>>>,
+}
+
+/// An API error: a status and a JSON body `{error, detail}`.
+#[derive(Debug)]
+pub struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": self.0.canonical_reason().unwrap_or("error"),
+            "status": self.0.as_u16(),
+            "detail": self.1,
+        });
+        (self.0, Json(body)).into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, detail.into())
+}
+
+fn not_found(detail: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, detail.into())
+}
+
+impl Api {
+    /// Wraps an open store.
+    pub fn new(store: Arc<Store>, cfg: Config) -> Arc<Api> {
+        Arc::new(Api {
+            store,
+            cfg,
+            stats: Mutex::new(None),
+            health: Mutex::new(None),
+            runs: Mutex::new(None),
+            sources: Mutex::new(None),
+        })
+    }
+
+    fn cached<T>(
+        &self,
+        slot: &Mutex<Option<Cached<T>>>,
+        max_age: Option<Duration>,
+        compute: impl FnOnce() -> crate::store::Result<T>,
+    ) -> Result<Arc<T>, ApiError> {
+        let generation = self.store.generation()?;
+        if let Ok(g) = slot.lock() {
+            if let Some(c) = g.as_ref() {
+                if c.generation == generation && max_age.is_none_or(|m| c.at.elapsed() < m) {
+                    return Ok(Arc::clone(&c.value));
+                }
+            }
+        }
+        let value = Arc::new(compute()?);
+        if let Ok(mut g) = slot.lock() {
+            *g = Some(Cached {
+                generation,
+                at: Instant::now(),
+                value: Arc::clone(&value),
+            });
+        }
+        Ok(value)
+    }
+
+    fn stats(&self) -> Result<Arc<Stats>, ApiError> {
+        self.cached(&self.stats, Some(Duration::from_secs(10)), || {
+            stats::compute(&self.store, Utc::now())
+        })
+    }
+
+    fn checks(&self) -> Result<Arc<Vec<Check>>, ApiError> {
+        self.cached(&self.health, Some(Duration::from_secs(1)), || {
+            health::run_checks(&self.store, &self.cfg, Utc::now())
+        })
+    }
+
+    fn runs(&self) -> Result<Arc<Vec<Run>>, ApiError> {
+        self.cached(&self.runs, Some(Duration::from_secs(10)), || {
+            stats::runs(&self.store, &self.cfg.runs, Utc::now())
+        })
+    }
+
+    fn all_sources(&self) -> Result<Arc<Vec<SkySource>>, ApiError> {
+        self.cached(&self.sources, None, || {
+            self.store.sources(&Default::default())
+        })
+    }
+
+    /// `good`, `warn` or `fail` from the image's own noise and dynamic range.
+    fn qa_grade(&self, r: &ImageRecord) -> Option<&'static str> {
+        let h = &self.cfg.health;
+        let (noise, dr) = (r.noise_jy? * 1e3, r.dynamic_range?);
+        Some(if noise > h.noise_crit_mjy || dr < h.dynamic_range_crit {
+            "fail"
+        } else if noise > h.noise_warn_mjy || dr < h.dynamic_range_warn {
+            "warn"
+        } else {
+            "good"
+        })
+    }
+
+    fn image_json(&self, r: &ImageRecord) -> Value {
+        let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.remove("header_hash");
+            m.remove("mtime_ns");
+            m.insert("qa_grade".into(), json!(self.qa_grade(r)));
+            m.insert("created_at".into(), json!(r.mtime));
+            m.insert(
+                "run_id".into(),
+                json!(r.group_id.as_ref().map(|g| run_id_of(g))),
+            );
+            m.insert("pointing_ra_deg".into(), json!(r.center_ra_deg));
+            m.insert("pointing_dec_deg".into(), json!(r.center_dec_deg));
+        }
+        v
+    }
+}
+
+/// The original's run id of a group: `job-YYYY-MM-DD-HHMMSS`.
+pub fn run_id_of(group: &str) -> String {
+    format!("job-{}", group.replace('T', "-").replace(':', ""))
+}
+
+fn source_json(s: &SkySource) -> Value {
+    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.remove("sums");
+    }
+    v
+}
+
+/// Paging parameters: `limit` (default 100, at most 1000) and `offset`.
+fn paging(q: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+    let limit = match q.get("limit") {
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| bad(format!("limit={v}: expected an integer from 1 to 1000")))?,
+        None => 100,
+    };
+    let offset = match q.get("offset") {
+        Some(v) => v
+            .parse::<usize>()
+            .map_err(|_| bad(format!("offset={v}: expected a non-negative integer")))?,
+        None => 0,
+    };
+    Ok((limit, offset))
+}
+
+fn float(q: &HashMap<String, String>, key: &str) -> Result<Option<f64>, ApiError> {
+    q.get(key)
+        .map(|v| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| bad(format!("{key}={v}: expected a number")))
+        })
+        .transpose()
+}
+
+fn boolean(q: &HashMap<String, String>, key: &str) -> Result<Option<bool>, ApiError> {
+    q.get(key)
+        .map(|v| match v.as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(bad(format!("{key}={v}: expected true or false"))),
+        })
+        .transpose()
+}
+
+fn only(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+    for k in q.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(bad(format!(
+                "unknown parameter {k:?}; allowed: {}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn page<T: Serialize>(items: Vec<T>, total: usize, limit: usize, offset: usize) -> Response {
+    Json(json!({"items": items, "total": total, "limit": limit, "offset": offset})).into_response()
+}
+
+type Q = Query<HashMap<String, String>>;
+type S = State<Arc<Api>>;
+
+async fn health_h(State(api): S, Query(q): Q) -> ApiResult {
+    only(&q, &["detailed"])?;
+    let detailed = boolean(&q, "detailed")?.unwrap_or(false);
+    let checks = api.checks()?;
+    let st = health::overall(&checks);
+    let status = match st {
+        HState::Ok => "healthy",
+        HState::Crit => "unhealthy",
+        _ => "degraded",
+    };
+    let mut body = json!({
+        "status": status,
+        "service": "obsmon",
+        "version": env!("CARGO_PKG_VERSION"),
+        "api_version": API_VERSION,
+        "timestamp": crate::fits::meta::iso(Utc::now()),
+    });
+    if detailed {
+        body["checks"] = json!(*checks);
+    }
+    Ok(Json(body).into_response())
+}
+
+async fn images_h(State(api): S, Query(q): Q) -> ApiResult {
+    only(&q, &["limit", "offset", "type", "field", "since"])?;
+    let (limit, offset) = paging(&q)?;
+    let since_mjd = match q.get("since") {
+        Some(s) => Some(crate::fits::meta::datetime_to_mjd(
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+                .or_else(|| crate::fits::meta::parse_date_obs(s))
+                .ok_or_else(|| bad(format!("since={s}: expected an ISO 8601 time")))?,
+        )),
+        None => None,
+    };
+    let rows = api.store.images(&ImageQuery {
+        limit: Some(offset + limit),
+        since_mjd,
+        kind: q.get("type").cloned(),
+        field: q.get("field").cloned(),
+        include_missing: false,
+    })?;
+    let total = if q.contains_key("type") || q.contains_key("field") || since_mjd.is_some() {
+        None
+    } else {
+        Some(api.stats()?.totals.images as usize)
+    };
+    let items: Vec<Value> = rows
+        .iter()
+        .skip(offset)
+        .map(|r| api.image_json(r))
+        .collect();
+    let total = total.unwrap_or(offset + items.len());
+    Ok(page(items, total, limit, offset))
+}
+
+async fn image_h(State(api): S, Path(id): Path<String>) -> ApiResult {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| bad(format!("image id {id:?}: expected an integer")))?;
+    let r = api
+        .store
+        .image(id)?
+        .ok_or_else(|| not_found(format!("no image {id}")))?;
+    Ok(Json(api.image_json(&r)).into_response())
+}
+
+async fn sources_h(State(api): S, Query(q): Q) -> ApiResult {
+    only(
+        &q,
+        &[
+            "limit",
+            "offset",
+            "ra",
+            "dec",
+            "radius_arcsec",
+            "variable",
+            "min_detections",
+        ],
+    )?;
+    let (limit, offset) = paging(&q)?;
+    let (ra, dec, radius) = (
+        float(&q, "ra")?,
+        float(&q, "dec")?,
+        float(&q, "radius_arcsec")?,
+    );
+    let cone = match (ra, dec, radius) {
+        (None, None, None) => None,
+        (Some(ra), Some(dec), Some(r)) if r > 0.0 && dec.abs() <= 90.0 => Some((ra, dec, r)),
+        _ => {
+            return Err(bad(
+                "a cone needs ra, dec (|dec| <= 90) and radius_arcsec > 0 together",
+            ))
+        }
+    };
+    let variable = boolean(&q, "variable")?;
+    let min_det = match q.get("min_detections") {
+        Some(v) => v.parse::<u32>().map_err(|_| {
+            bad(format!(
+                "min_detections={v}: expected a non-negative integer"
+            ))
+        })?,
+        None => 0,
+    };
+    let all = api.all_sources()?;
+    let matching: Vec<&SkySource> = all
+        .iter()
+        .filter(|s| variable.is_none_or(|v| s.is_variable == v))
+        .filter(|s| s.n_detections >= min_det)
+        .filter(|s| {
+            cone.is_none_or(|(ra, dec, r)| {
+                separation_deg(ra, dec, s.ra_deg, s.dec_deg) * 3600.0 <= r
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let items: Vec<Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(source_json)
+        .collect();
+    Ok(page(items, total, limit, offset))
+}
+
+fn source_by(api: &Api, id: &str) -> Result<SkySource, ApiError> {
+    api.store
+        .source(id)?
+        .ok_or_else(|| not_found(format!("no sky source {id}")))
+}
+
+async fn source_h(State(api): S, Path(id): Path<String>) -> ApiResult {
+    Ok(Json(source_json(&source_by(&api, &id)?)).into_response())
+}
+
+async fn lightcurve_h(State(api): S, Path(id): Path<String>) -> ApiResult {
+    let s = source_by(&api, &id)?;
+    let points = api.store.lightcurve(s.id)?;
+    Ok(Json(json!({"source": source_json(&s), "measurements": points})).into_response())
+}
+
+async fn jobs_h(State(api): S, Query(q): Q) -> ApiResult {
+    only(&q, &["limit", "offset", "status"])?;
+    let (limit, offset) = paging(&q)?;
+    if let Some(s) = q.get("status") {
+        if !["running", "completed", "partial", "failed"].contains(&s.as_str()) {
+            return Err(bad(format!(
+                "status={s}: expected running, completed, partial or failed"
+            )));
+        }
+    }
+    let runs = api.runs()?;
+    let matching: Vec<&Run> = runs
+        .iter()
+        .filter(|r| q.get("status").is_none_or(|s| &r.status == s))
+        .collect();
+    let total = matching.len();
+    let items: Vec<Value> = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| {
+            json!({"run_id": r.run_id, "status": r.status, "started_at": r.started_at,
+                   "finished_at": r.finished_at, "group_id": r.group_id,
+                   "n_products": r.products.len(), "missing": r.missing})
+        })
+        .collect();
+    Ok(page(items, total, limit, offset))
+}
+
+async fn job_h(State(api): S, Path(run_id): Path<String>) -> ApiResult {
+    let runs = api.runs()?;
+    let r = runs
+        .iter()
+        .find(|r| r.run_id == run_id)
+        .ok_or_else(|| not_found(format!("no run {run_id}")))?;
+    let mut file_jobs = Vec::new();
+    for p in &r.products {
+        if let Some(j) = api.store.job_by_path(&p.path)? {
+            file_jobs.push(j);
+        }
+    }
+    Ok(Json(json!({
+        "run_id": r.run_id, "status": r.status, "started_at": r.started_at,
+        "finished_at": r.finished_at, "group_id": r.group_id, "missing": r.missing,
+        "products": r.products, "file_jobs": file_jobs,
+    }))
+    .into_response())
+}
+
+async fn stats_h(State(api): S) -> ApiResult {
+    let s = api.stats()?;
+    let runs = api.runs()?;
+    let mut by_status: HashMap<&str, usize> = HashMap::new();
+    for st in ["running", "completed", "partial", "failed"] {
+        by_status.insert(st, 0);
+    }
+    for r in runs.iter() {
+        *by_status.entry(r.status.as_str()).or_default() += 1;
+    }
+    let recent: Vec<Value> = api
+        .store
+        .images(&ImageQuery {
+            limit: Some(10),
+            ..Default::default()
+        })?
+        .iter()
+        .map(|r| {
+            json!({"id": r.id, "path": r.path, "type": r.kind, "date_obs": r.date_obs,
+                   "noise_jy": r.noise_jy, "dynamic_range": r.dynamic_range,
+                   "qa_grade": api.qa_grade(r), "n_sources": r.n_sources})
+        })
+        .collect();
+    Ok(Json(json!({
+        "totals": s.totals,
+        "last_24h": s.last_24h,
+        "recent_images": recent,
+        "jobs_by_status": by_status,
+        "file_jobs_by_state": s.totals.jobs_by_state,
+        "ingest": s.ingest,
+        "database_size_bytes": s.database_size_bytes,
+        "_meta": {"generated_at": s.generated_at, "api_version": API_VERSION},
+    }))
+    .into_response())
+}
+
+async fn metrics_h(State(api): S) -> ApiResult {
+    let text = crate::metrics::exposition(&api.store, &api.cfg)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+async fn fallback() -> ApiError {
+    not_found("no such endpoint; see /api/v1/health, /api/v1/images, /api/v1/sources, /api/v1/jobs, /api/v1/stats, /metrics")
+}
+
+/// The router.
+pub fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(health_h))
+        .route("/api/health", get(health_h))
+        .route("/api/v1/images", get(images_h))
+        .route("/api/v1/images/{id}", get(image_h))
+        .route("/api/v1/sources", get(sources_h))
+        .route("/api/v1/sources/{id}", get(source_h))
+        .route("/api/v1/sources/{id}/lightcurve", get(lightcurve_h))
+        .route("/api/v1/jobs", get(jobs_h))
+        .route("/api/v1/jobs/{run_id}", get(job_h))
+        .route("/api/v1/stats", get(stats_h))
+        .route("/metrics", get(metrics_h))
+        .fallback(fallback)
+        .with_state(api)
+}
+
+/// Serves the API on `addr` until `shutdown` resolves.
+pub async fn serve(
+    addr: SocketAddr,
+    api: Arc<Api>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if !addr.ip().is_loopback() {
+        tracing::warn!("serving the API on {addr}, which is not a loopback address");
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("API on http://{addr}/api/v1/health");
+    axum::serve(listener, router(api))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
