@@ -34,15 +34,34 @@ struct Cached<T> {
     value: Arc<T>,
 }
 
+/// A cached aggregate and whether a background refresh is under way.
+struct Slot<T> {
+    cur: Option<Cached<T>>,
+    refreshing: bool,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            cur: None,
+            refreshing: false,
+        }
+    }
+}
+
 /// Shared state of the server.
 pub struct Api {
     store: Arc<Store>,
     cfg: Config,
-    stats: Mutex<Option<Cached<Stats>>>,
-    health: Mutex<Option<Cached<Vec<Check>>>>,
-    runs: Mutex<Option<Cached<Vec<Run>>>>,
-    sources: Mutex<Option<Cached<Vec<SkySource>>>>,
+    stats: Mutex<Slot<Stats>>,
+    health: Mutex<Slot<Vec<Check>>>,
+    runs: Mutex<Slot<Vec<Run>>>,
+    sources: Mutex<Slot<Vec<SkySource>>>,
+    responses: Mutex<HashMap<String, (u64, Instant, axum::body::Bytes)>>,
 }
+
+/// Most responses kept in the response cache (it is cleared when full).
+const RESPONSE_CACHE: usize = 1024;
 
 /// An API error: a status and a JSON body `{error, detail}`.
 #[derive(Debug)]
@@ -81,60 +100,124 @@ impl Api {
         Arc::new(Api {
             store,
             cfg,
-            stats: Mutex::new(None),
-            health: Mutex::new(None),
-            runs: Mutex::new(None),
-            sources: Mutex::new(None),
+            stats: Mutex::default(),
+            health: Mutex::default(),
+            runs: Mutex::default(),
+            sources: Mutex::default(),
+            responses: Mutex::default(),
         })
     }
 
-    fn cached<T>(
-        &self,
-        slot: &Mutex<Option<Cached<T>>>,
-        max_age: Option<Duration>,
-        compute: impl FnOnce() -> crate::store::Result<T>,
-    ) -> Result<Arc<T>, ApiError> {
+    /// A JSON response cached per (request URI, database generation), for at most `max_age`:
+    /// dashboards poll the same URLs, and the answer only changes when something is committed.
+    fn cached_json(
+        self: &Arc<Self>,
+        key: &axum::http::Uri,
+        max_age: Duration,
+        make: impl FnOnce() -> Result<Value, ApiError>,
+    ) -> ApiResult {
         let generation = self.store.generation()?;
-        if let Ok(g) = slot.lock() {
-            if let Some(c) = g.as_ref() {
-                if c.generation == generation && max_age.is_none_or(|m| c.at.elapsed() < m) {
-                    return Ok(Arc::clone(&c.value));
+        let key = key.to_string();
+        if let Ok(m) = self.responses.lock() {
+            if let Some((g, at, body)) = m.get(&key) {
+                if *g == generation && at.elapsed() < max_age {
+                    return Ok(json_bytes(body.clone()));
                 }
             }
         }
-        let value = Arc::new(compute()?);
-        if let Ok(mut g) = slot.lock() {
-            *g = Some(Cached {
-                generation,
-                at: Instant::now(),
-                value: Arc::clone(&value),
-            });
+        let body = axum::body::Bytes::from(serde_json::to_vec(&make()?).unwrap_or_default());
+        if let Ok(mut m) = self.responses.lock() {
+            if m.len() >= RESPONSE_CACHE {
+                m.clear();
+            }
+            m.insert(key, (generation, Instant::now(), body.clone()));
         }
+        Ok(json_bytes(body))
+    }
+
+    /// A cached aggregate. Fresh (same generation, young enough): served. Stale: served while
+    /// one background thread recomputes it (stale-while-revalidate), so no request waits for a
+    /// table scan once the cache is warm. Empty: computed in the request.
+    fn cached<T: Send + Sync + 'static>(
+        api: &Arc<Api>,
+        pick: fn(&Api) -> &Mutex<Slot<T>>,
+        max_age: Option<Duration>,
+        compute: fn(&Api) -> crate::store::Result<T>,
+    ) -> Result<Arc<T>, ApiError> {
+        let generation = api.store.generation()?;
+        {
+            let mut g = pick(api).lock().unwrap_or_else(|e| e.into_inner());
+            let refreshing = g.refreshing;
+            if let Some(c) = g.cur.as_ref() {
+                let value = Arc::clone(&c.value);
+                let fresh =
+                    c.generation == generation && max_age.is_none_or(|m| c.at.elapsed() < m);
+                if !fresh && !refreshing {
+                    g.refreshing = true;
+                    let api = Arc::clone(api);
+                    std::thread::spawn(move || {
+                        let r = compute(&api);
+                        let mut g = pick(&api).lock().unwrap_or_else(|e| e.into_inner());
+                        g.refreshing = false;
+                        match r {
+                            Ok(v) => {
+                                g.cur = Some(Cached {
+                                    generation,
+                                    at: Instant::now(),
+                                    value: Arc::new(v),
+                                })
+                            }
+                            Err(e) => tracing::warn!("refreshing a cached aggregate: {e}"),
+                        }
+                    });
+                }
+                return Ok(value);
+            }
+        }
+        let value = Arc::new(compute(api)?);
+        let mut g = pick(api).lock().unwrap_or_else(|e| e.into_inner());
+        g.cur = Some(Cached {
+            generation,
+            at: Instant::now(),
+            value: Arc::clone(&value),
+        });
         Ok(value)
     }
 
-    fn stats(&self) -> Result<Arc<Stats>, ApiError> {
-        self.cached(&self.stats, Some(Duration::from_secs(10)), || {
-            stats::compute(&self.store, Utc::now())
-        })
+    fn stats(self: &Arc<Self>) -> Result<Arc<Stats>, ApiError> {
+        Self::cached(
+            self,
+            |a| &a.stats,
+            Some(Duration::from_secs(10)),
+            |a| stats::compute(&a.store, Utc::now()),
+        )
     }
 
-    fn checks(&self) -> Result<Arc<Vec<Check>>, ApiError> {
-        self.cached(&self.health, Some(Duration::from_secs(1)), || {
-            health::run_checks(&self.store, &self.cfg, Utc::now())
-        })
+    fn checks(self: &Arc<Self>) -> Result<Arc<Vec<Check>>, ApiError> {
+        Self::cached(
+            self,
+            |a| &a.health,
+            Some(Duration::from_secs(2)),
+            |a| health::run_checks(&a.store, &a.cfg, Utc::now()),
+        )
     }
 
-    fn runs(&self) -> Result<Arc<Vec<Run>>, ApiError> {
-        self.cached(&self.runs, Some(Duration::from_secs(10)), || {
-            stats::runs(&self.store, &self.cfg.runs, Utc::now())
-        })
+    fn runs(self: &Arc<Self>) -> Result<Arc<Vec<Run>>, ApiError> {
+        Self::cached(
+            self,
+            |a| &a.runs,
+            Some(Duration::from_secs(10)),
+            |a| stats::runs(&a.store, &a.cfg.runs, Utc::now()),
+        )
     }
 
-    fn all_sources(&self) -> Result<Arc<Vec<SkySource>>, ApiError> {
-        self.cached(&self.sources, None, || {
-            self.store.sources(&Default::default())
-        })
+    fn all_sources(self: &Arc<Self>) -> Result<Arc<Vec<SkySource>>, ApiError> {
+        Self::cached(
+            self,
+            |a| &a.sources,
+            None,
+            |a| a.store.sources(&Default::default()),
+        )
     }
 
     /// `good`, `warn` or `fail` from the image's own noise and dynamic range.
@@ -166,6 +249,10 @@ impl Api {
         }
         v
     }
+}
+
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The original's run id of a group: `job-YYYY-MM-DD-HHMMSS`.
@@ -233,16 +320,17 @@ fn only(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn page<T: Serialize>(items: Vec<T>, total: usize, limit: usize, offset: usize) -> Response {
-    Json(json!({"items": items, "total": total, "limit": limit, "offset": offset})).into_response()
+fn page<T: Serialize>(items: Vec<T>, total: usize, limit: usize, offset: usize) -> Value {
+    json!({"items": items, "total": total, "limit": limit, "offset": offset})
 }
 
 type Q = Query<HashMap<String, String>>;
 type S = State<Arc<Api>>;
+type U = axum::http::Uri;
 
-async fn health_h(State(api): S, Query(q): Q) -> ApiResult {
-    only(&q, &["detailed"])?;
-    let detailed = boolean(&q, "detailed")?.unwrap_or(false);
+fn health_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
+    only(q, &["detailed"])?;
+    let detailed = boolean(q, "detailed")?.unwrap_or(false);
     let checks = api.checks()?;
     let st = health::overall(&checks);
     let status = match st {
@@ -260,12 +348,12 @@ async fn health_h(State(api): S, Query(q): Q) -> ApiResult {
     if detailed {
         body["checks"] = json!(*checks);
     }
-    Ok(Json(body).into_response())
+    Ok(body)
 }
 
-async fn images_h(State(api): S, Query(q): Q) -> ApiResult {
-    only(&q, &["limit", "offset", "type", "field", "since"])?;
-    let (limit, offset) = paging(&q)?;
+fn images_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
+    only(q, &["limit", "offset", "type", "field", "since"])?;
+    let (limit, offset) = paging(q)?;
     let since_mjd = match q.get("since") {
         Some(s) => Some(crate::fits::meta::datetime_to_mjd(
             chrono::DateTime::parse_from_rfc3339(s)
@@ -297,7 +385,7 @@ async fn images_h(State(api): S, Query(q): Q) -> ApiResult {
     Ok(page(items, total, limit, offset))
 }
 
-async fn image_h(State(api): S, Path(id): Path<String>) -> ApiResult {
+fn image_v(api: &Arc<Api>, id: String) -> Result<Value, ApiError> {
     let id: u64 = id
         .parse()
         .map_err(|_| bad(format!("image id {id:?}: expected an integer")))?;
@@ -305,10 +393,10 @@ async fn image_h(State(api): S, Path(id): Path<String>) -> ApiResult {
         .store
         .image(id)?
         .ok_or_else(|| not_found(format!("no image {id}")))?;
-    Ok(Json(api.image_json(&r)).into_response())
+    Ok(api.image_json(&r))
 }
 
-async fn sources_h(State(api): S, Query(q): Q) -> ApiResult {
+fn sources_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
     only(
         &q,
         &[
@@ -321,11 +409,11 @@ async fn sources_h(State(api): S, Query(q): Q) -> ApiResult {
             "min_detections",
         ],
     )?;
-    let (limit, offset) = paging(&q)?;
+    let (limit, offset) = paging(q)?;
     let (ra, dec, radius) = (
-        float(&q, "ra")?,
-        float(&q, "dec")?,
-        float(&q, "radius_arcsec")?,
+        float(q, "ra")?,
+        float(q, "dec")?,
+        float(q, "radius_arcsec")?,
     );
     let cone = match (ra, dec, radius) {
         (None, None, None) => None,
@@ -336,7 +424,7 @@ async fn sources_h(State(api): S, Query(q): Q) -> ApiResult {
             ))
         }
     };
-    let variable = boolean(&q, "variable")?;
+    let variable = boolean(q, "variable")?;
     let min_det = match q.get("min_detections") {
         Some(v) => v.parse::<u32>().map_err(|_| {
             bad(format!(
@@ -372,19 +460,19 @@ fn source_by(api: &Api, id: &str) -> Result<SkySource, ApiError> {
         .ok_or_else(|| not_found(format!("no sky source {id}")))
 }
 
-async fn source_h(State(api): S, Path(id): Path<String>) -> ApiResult {
-    Ok(Json(source_json(&source_by(&api, &id)?)).into_response())
+fn source_v(api: &Arc<Api>, id: String) -> Result<Value, ApiError> {
+    Ok(source_json(&source_by(api, &id)?))
 }
 
-async fn lightcurve_h(State(api): S, Path(id): Path<String>) -> ApiResult {
-    let s = source_by(&api, &id)?;
+fn lightcurve_v(api: &Arc<Api>, id: String) -> Result<Value, ApiError> {
+    let s = source_by(api, &id)?;
     let points = api.store.lightcurve(s.id)?;
-    Ok(Json(json!({"source": source_json(&s), "measurements": points})).into_response())
+    Ok(json!({"source": source_json(&s), "measurements": points}))
 }
 
-async fn jobs_h(State(api): S, Query(q): Q) -> ApiResult {
-    only(&q, &["limit", "offset", "status"])?;
-    let (limit, offset) = paging(&q)?;
+fn jobs_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
+    only(q, &["limit", "offset", "status"])?;
+    let (limit, offset) = paging(q)?;
     if let Some(s) = q.get("status") {
         if !["running", "completed", "partial", "failed"].contains(&s.as_str()) {
             return Err(bad(format!(
@@ -411,7 +499,7 @@ async fn jobs_h(State(api): S, Query(q): Q) -> ApiResult {
     Ok(page(items, total, limit, offset))
 }
 
-async fn job_h(State(api): S, Path(run_id): Path<String>) -> ApiResult {
+fn job_v(api: &Arc<Api>, run_id: String) -> Result<Value, ApiError> {
     let runs = api.runs()?;
     let r = runs
         .iter()
@@ -423,15 +511,14 @@ async fn job_h(State(api): S, Path(run_id): Path<String>) -> ApiResult {
             file_jobs.push(j);
         }
     }
-    Ok(Json(json!({
+    Ok(json!({
         "run_id": r.run_id, "status": r.status, "started_at": r.started_at,
         "finished_at": r.finished_at, "group_id": r.group_id, "missing": r.missing,
         "products": r.products, "file_jobs": file_jobs,
     }))
-    .into_response())
 }
 
-async fn stats_h(State(api): S) -> ApiResult {
+fn stats_v(api: &Arc<Api>) -> Result<Value, ApiError> {
     let s = api.stats()?;
     let runs = api.runs()?;
     let mut by_status: HashMap<&str, usize> = HashMap::new();
@@ -454,7 +541,7 @@ async fn stats_h(State(api): S) -> ApiResult {
                    "qa_grade": api.qa_grade(r), "n_sources": r.n_sources})
         })
         .collect();
-    Ok(Json(json!({
+    Ok(json!({
         "totals": s.totals,
         "last_24h": s.last_24h,
         "recent_images": recent,
@@ -464,7 +551,42 @@ async fn stats_h(State(api): S) -> ApiResult {
         "database_size_bytes": s.database_size_bytes,
         "_meta": {"generated_at": s.generated_at, "api_version": API_VERSION},
     }))
-    .into_response())
+}
+
+async fn health_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(2), || health_v(&api, &q))
+}
+
+async fn images_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(60), || images_v(&api, &q))
+}
+
+async fn image_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(60), || image_v(&api, id))
+}
+
+async fn sources_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(60), || sources_v(&api, &q))
+}
+
+async fn source_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(60), || source_v(&api, id))
+}
+
+async fn lightcurve_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(60), || lightcurve_v(&api, id))
+}
+
+async fn jobs_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(10), || jobs_v(&api, &q))
+}
+
+async fn job_h(State(api): S, Path(run_id): Path<String>, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(10), || job_v(&api, run_id))
+}
+
+async fn stats_h(State(api): S, uri: U) -> ApiResult {
+    api.cached_json(&uri, Duration::from_secs(10), || stats_v(&api))
 }
 
 async fn metrics_h(State(api): S) -> ApiResult {
@@ -510,7 +632,11 @@ pub async fn serve(
     if !addr.ip().is_loopback() {
         tracing::warn!("serving the API on {addr}, which is not a loopback address");
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    use axum::serve::ListenerExt;
+    // No Nagle delay: responses are small and written in pieces.
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tracing::info!("API on http://{addr}/api/v1/health");
     axum::serve(listener, router(api))
         .with_graceful_shutdown(shutdown)
