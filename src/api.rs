@@ -398,7 +398,7 @@ fn image_v(api: &Arc<Api>, id: String) -> Result<Value, ApiError> {
 
 fn sources_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
     only(
-        &q,
+        q,
         &[
             "limit",
             "offset",
