@@ -561,25 +561,22 @@ pub fn synth(dir: &Path, count: u64, size: usize, seed: u64, sources: usize) -> 
 }
 
 /// `obsmon demo` (and `obsmon` with no arguments): a synthetic sky written into a temporary
-/// directory, indexed, and summarised.
+/// directory, indexed with its sources, and summarised. (The terminal dashboard will replace this
+/// printout.)
 pub fn demo(count: u64, size: usize) -> Result<u8> {
     let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
     let images = tmp.path().join("images");
     std::fs::create_dir_all(&images)?;
     let db = tmp.path().join("demo.redb");
     println!(
-        "obsmon demo: writing {count} synthetic {size}x{size} DSA-110-like images into {}",
+        "obsmon demo: writing {count} synthetic {size}x{size} DSA-110-like images (5 min apart, 300 sources, 5% variable) into {}",
         images.display()
     );
     synth(&images, count, size, 1, 300)?;
     let store = open_store(&db)?;
-    let summary = ingest::run_index(
-        std::slice::from_ref(&images),
-        &store,
-        &IndexOptions::default(),
-    )?;
+    let summary = ingest::run_index(std::slice::from_ref(&images), &store, &IndexOptions::default())?;
     println!(
-        "indexed {} images in {} ms ({} failed)\n",
+        "indexed {} images with their sources in {} ms ({} failed)\n",
         summary.indexed, summary.elapsed_ms, summary.failed
     );
     let rows = store.images(&ImageQuery {
@@ -587,7 +584,30 @@ pub fn demo(count: u64, size: usize) -> Result<u8> {
         ..Default::default()
     })?;
     image_table(&mut io::stdout().lock(), &rows)?;
-    println!("\nTry: obsmon synth /tmp/sky --count 10 && obsmon index /tmp/sky && obsmon images");
+    let variables = store.sources(&obsmon::store::SourceQuery {
+        variable: true,
+        min_detections: count.min(3) as u32,
+        sort: Some("eta".into()),
+        limit: Some(5),
+        ..Default::default()
+    })?;
+    let (n_src, n_det) = store.source_counts()?;
+    println!("\n{n_src} sky sources from {n_det} measurements; the most variable:");
+    for s in &variables {
+        println!(
+            "  {}  mean {:.2} mJy  V {:.2}  eta {:.1}  ({} detections)",
+            s.name,
+            s.mean_flux_jy * 1e3,
+            s.v,
+            s.eta,
+            s.n_detections
+        );
+    }
+    let checks = obsmon::health::run_checks(&store, &Config::default(), Utc::now())?;
+    println!("\n{}", obsmon::health::nagios(&checks));
+    println!(
+        "\nTry it on your own directory:\n  obsmon index DIR && obsmon images && obsmon sources --variable\n  obsmon watch DIR --serve 127.0.0.1:8889   # live, with the HTTP API"
+    );
     Ok(exit::OK)
 }
 
