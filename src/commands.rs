@@ -332,31 +332,24 @@ pub fn runs(cfg: &Config, db: &Path, json: bool, limit: usize) -> Result<u8> {
     let store = open_store(db)?;
     let mut runs = obsmon::stats::runs(&store, &cfg.runs, Utc::now())?;
     runs.truncate(limit);
-    let mut out = io::stdout().lock();
-    if json {
-        output::json_array(&mut out, &runs)?;
-    } else {
-        let cells: Vec<Vec<String>> = runs
-            .iter()
-            .map(|r| {
-                vec![
-                    r.run_id.clone(),
-                    r.status.clone(),
-                    r.started_at.clone(),
-                    r.finished_at.clone().unwrap_or_default(),
-                    r.products.len().to_string(),
-                    r.missing.join(","),
-                ]
-            })
-            .collect();
-        output::table(
-            &mut out,
-            &[
-                "RUN", "STATUS", "STARTED", "FINISHED", "PRODUCTS", "MISSING",
-            ],
-            &cells,
-        )?;
-    }
+    output::print_rows(
+        &runs,
+        json,
+        false,
+        &[
+            "RUN", "STATUS", "STARTED", "FINISHED", "PRODUCTS", "MISSING",
+        ],
+        |r| {
+            vec![
+                r.run_id.clone(),
+                r.status.clone(),
+                r.started_at.clone(),
+                r.finished_at.clone().unwrap_or_default(),
+                r.products.len().to_string(),
+                r.missing.join(","),
+            ]
+        },
+    )?;
     Ok(exit::OK)
 }
 
@@ -463,30 +456,23 @@ pub fn jobs(db: &Path, state: Option<String>, json: bool, limit: usize) -> Resul
     }
     let store = open_store(db)?;
     let rows = store.jobs(state.as_deref(), Some(limit))?;
-    let mut out = io::stdout().lock();
-    if json {
-        output::json_array(&mut out, &rows)?;
-    } else {
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|j| {
-                vec![
-                    j.id.to_string(),
-                    j.state.clone(),
-                    j.attempts.to_string(),
-                    j.finished_at.clone().unwrap_or_default(),
-                    output::num(j.duration_ms, 1),
-                    j.path.clone(),
-                    j.reason.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
-        output::table(
-            &mut out,
-            &["ID", "STATE", "TRIES", "FINISHED", "MS", "PATH", "REASON"],
-            &cells,
-        )?;
-    }
+    output::print_rows(
+        &rows,
+        json,
+        false,
+        &["ID", "STATE", "TRIES", "FINISHED", "MS", "PATH", "REASON"],
+        |j| {
+            vec![
+                j.id.to_string(),
+                j.state.clone(),
+                j.attempts.to_string(),
+                j.finished_at.clone().unwrap_or_default(),
+                output::num(j.duration_ms, 1),
+                j.path.clone(),
+                j.reason.clone().unwrap_or_default(),
+            ]
+        },
+    )?;
     Ok(exit::OK)
 }
 
@@ -574,7 +560,11 @@ pub fn demo(count: u64, size: usize) -> Result<u8> {
     );
     synth(&images, count, size, 1, 300)?;
     let store = open_store(&db)?;
-    let summary = ingest::run_index(std::slice::from_ref(&images), &store, &IndexOptions::default())?;
+    let summary = ingest::run_index(
+        std::slice::from_ref(&images),
+        &store,
+        &IndexOptions::default(),
+    )?;
     println!(
         "indexed {} images with their sources in {} ms ({} failed)\n",
         summary.indexed, summary.elapsed_ms, summary.failed
@@ -669,37 +659,28 @@ pub fn sources(
         sort,
         limit: Some(limit),
     })?;
-    let mut out = io::stdout().lock();
-    if json {
-        output::json_array(&mut out, &rows)?;
-    } else if csv {
-        output::csv(&mut out, &rows)?;
-    } else {
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|s| {
-                vec![
-                    s.id.to_string(),
-                    s.name.clone(),
-                    format!("{:.5}", s.ra_deg),
-                    format!("{:.5}", s.dec_deg),
-                    s.n_detections.to_string(),
-                    s.n_forced.to_string(),
-                    format!("{:.2}", s.mean_flux_jy * 1e3),
-                    format!("{:.3}", s.v),
-                    format!("{:.2}", s.eta),
-                    if s.is_variable { "yes" } else { "" }.into(),
-                ]
-            })
-            .collect();
-        output::table(
-            &mut out,
-            &[
-                "ID", "NAME", "RA", "DEC", "N", "FORCED", "MEAN_mJy", "V", "ETA", "VARIABLE",
-            ],
-            &cells,
-        )?;
-    }
+    output::print_rows(
+        &rows,
+        json,
+        csv,
+        &[
+            "ID", "NAME", "RA", "DEC", "N", "FORCED", "MEAN_mJy", "V", "ETA", "VARIABLE",
+        ],
+        |s| {
+            vec![
+                s.id.to_string(),
+                s.name.clone(),
+                format!("{:.5}", s.ra_deg),
+                format!("{:.5}", s.dec_deg),
+                s.n_detections.to_string(),
+                s.n_forced.to_string(),
+                format!("{:.2}", s.mean_flux_jy * 1e3),
+                format!("{:.3}", s.v),
+                format!("{:.2}", s.eta),
+                if s.is_variable { "yes" } else { "" }.into(),
+            ]
+        },
+    )?;
     Ok(exit::OK)
 }
 
@@ -788,33 +769,26 @@ pub fn detections(db: &Path, image: &str, json: bool) -> Result<u8> {
     let store = open_store(db)?;
     let rec = find_image(&store, image)?;
     let rows = store.detections_of_image(rec.id)?;
-    let mut out = io::stdout().lock();
-    if json {
-        output::json_array(&mut out, &rows)?;
-    } else {
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|d| {
-                vec![
-                    d.id.to_string(),
-                    d.source_id.to_string(),
-                    format!("{:.6}", d.ra_deg),
-                    format!("{:.6}", d.dec_deg),
-                    format!("{:.3}", d.peak_jy * 1e3),
-                    format!("{:.3}", d.flux_jy * 1e3),
-                    format!("{:.1}", d.snr),
-                    d.flags.to_string(),
-                    if d.forced { "forced" } else { "" }.into(),
-                ]
-            })
-            .collect();
-        output::table(
-            &mut out,
-            &[
-                "ID", "SOURCE", "RA", "DEC", "PEAK_mJy", "FLUX_mJy", "SNR", "FLAGS", "",
-            ],
-            &cells,
-        )?;
-    }
+    output::print_rows(
+        &rows,
+        json,
+        false,
+        &[
+            "ID", "SOURCE", "RA", "DEC", "PEAK_mJy", "FLUX_mJy", "SNR", "FLAGS", "",
+        ],
+        |d| {
+            vec![
+                d.id.to_string(),
+                d.source_id.to_string(),
+                format!("{:.6}", d.ra_deg),
+                format!("{:.6}", d.dec_deg),
+                format!("{:.3}", d.peak_jy * 1e3),
+                format!("{:.3}", d.flux_jy * 1e3),
+                format!("{:.1}", d.snr),
+                d.flags.to_string(),
+                if d.forced { "forced" } else { "" }.into(),
+            ]
+        },
+    )?;
     Ok(exit::OK)
 }

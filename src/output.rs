@@ -96,3 +96,23 @@ pub fn num(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| format!("{x:.decimals$}"))
         .unwrap_or_else(|| "-".into())
 }
+
+/// Prints rows as a JSON array (`json`), CSV (`csv`), or aligned columns under `header` with
+/// the cells `cells` makes of each row: the one shape of every listing command.
+pub fn print_rows<T: Serialize>(
+    rows: &[T],
+    json: bool,
+    csv_out: bool,
+    header: &[&str],
+    cells: impl Fn(&T) -> Vec<String>,
+) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    if json {
+        json_array(&mut out, rows)
+    } else if csv_out {
+        csv(&mut out, rows)
+    } else {
+        let c: Vec<Vec<String>> = rows.iter().map(cells).collect();
+        table(&mut out, header, &c)
+    }
+}

@@ -396,13 +396,7 @@ impl Store {
 
     /// One image by id.
     pub fn image(&self, id: u64) -> Result<Option<ImageRecord>> {
-        let rtx = self.db.begin_read()?;
-        let images = rtx.open_table(IMAGES)?;
-        let rec = images
-            .get(id)?
-            .map(|v| decode("images", v.value()))
-            .transpose();
-        rec
+        image_in(&self.db.begin_read()?, id)
     }
 
     /// One image by path.
@@ -412,12 +406,7 @@ impl Store {
         let Some(id) = by_path.get(path)?.map(|v| v.value()) else {
             return Ok(None);
         };
-        let images = rtx.open_table(IMAGES)?;
-        let rec = images
-            .get(id)?
-            .map(|v| decode("images", v.value()))
-            .transpose();
-        rec
+        image_in(&rtx, id)
     }
 
     /// Images newest first (by observation time), filtered. Walks the time index backwards and
@@ -739,6 +728,16 @@ impl<'t> Tables<'t> {
         self.images.insert(id, encode(&rec).as_slice())?;
         Ok(true)
     }
+}
+
+/// One image row within a read transaction.
+fn image_in(rtx: &ReadTransaction, id: u64) -> Result<Option<ImageRecord>> {
+    let images = rtx.open_table(IMAGES)?;
+    let rec = images
+        .get(id)?
+        .map(|v| decode("images", v.value()))
+        .transpose();
+    rec
 }
 
 /// META key of one latency bucket.
