@@ -6,6 +6,9 @@
 //! `cargo bench --bench api [-- --images 100000 --sources 50000]`. The database is built once
 //! into target/bench-data.
 
+mod common;
+use common::*;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -16,17 +19,9 @@ use obsmon::store::records::{Detection, ImageRecord, JobRecord};
 use obsmon::store::{FileState, FileStatus, Outcome, Store};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str, default: usize| -> usize {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let n_images = arg("--images", 100_000);
     let n_sources = arg("--sources", 50_000);
-    let fresh = args.iter().any(|a| a == "--fresh");
+    let fresh = flag("--fresh");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&root).unwrap();
     let db = root.join(format!("api-{n_images}-{n_sources}.redb"));

@@ -5,6 +5,9 @@
 //! is the indexer's own (wait4 rusage), on a synthetic sky of 20 images of 2048 px and 5 of
 //! 5040 px generated once into target/bench-data.
 
+mod common;
+use common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -13,14 +16,6 @@ use obsmon::fits::write::{FitsWriter, Val};
 use obsmon::synth::{Sky, SkyConfig};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str, default: usize| -> usize {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let runs = arg("--runs", 5);
     let small = arg("--small", 10_000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
@@ -145,10 +140,4 @@ fn run_index(dir: &Path, db: &Path) -> (f64, i64) {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
     assert_eq!(r, pid);
     (t0.elapsed().as_secs_f64() * 1000.0, ru.ru_maxrss)
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    s[s.len() / 2]
 }

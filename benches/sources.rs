@@ -6,6 +6,9 @@
 //!    benchmark, or here) through the release binary;
 //! 3. association (commit) time per image of one field as the archive grows from 10 to N images.
 
+mod common;
+use common::*;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -21,14 +24,6 @@ use obsmon::store::{FileState, FileStatus, Outcome, Store};
 use obsmon::synth::{Sky, SkyConfig};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str, default: usize| -> usize {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let runs = arg("--runs", 5);
     let n_images = arg("--images", 10_000);
 
@@ -174,10 +169,4 @@ fn main() {
         median(first),
         median(last)
     );
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    s[s.len() / 2]
 }

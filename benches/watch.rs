@@ -5,6 +5,9 @@
 //! directory watched by the release binary; a reader polls the database every 10 ms. Reports p50
 //! and p99 of close -> visible, and checks that no file was missed or indexed twice.
 
+mod common;
+use common::*;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,14 +16,6 @@ use obsmon::store::Store;
 use obsmon::synth::{Sky, SkyConfig};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str, default: u64| -> u64 {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
     let count = arg("--count", 500) as usize;
     let size = arg("--size", 2048) as usize;
     let interval = Duration::from_millis(arg("--interval-ms", 1000));

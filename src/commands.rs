@@ -420,10 +420,7 @@ fn image_table<W: Write>(w: &mut W, rows: &[ImageRecord]) -> io::Result<()> {
                 },
                 output::num(r.freq_ghz, 3),
                 r.state.clone(),
-                Path::new(&r.path)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                output::file_name(&r.path),
             ]
         })
         .collect();
@@ -748,10 +745,7 @@ pub fn lightcurve(db: &Path, source: &str, json: bool, csv: bool) -> Result<u8> 
                     format!("{:.3}", r.flux_jy * 1e3),
                     format!("{:.1}", r.snr),
                     if r.forced { "forced" } else { "" }.into(),
-                    Path::new(&r.image)
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    output::file_name(&r.image),
                 ]
             })
             .collect();

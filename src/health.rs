@@ -148,7 +148,7 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
         match (newest, age) {
             (Some(r), Some(a)) => format!(
                 "newest science image {} written {:.1} min ago",
-                file_name(&r.path),
+                crate::output::file_name(&r.path),
                 a / 60.0
             ),
             _ => "no science image indexed yet".into(),
@@ -297,46 +297,44 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
     ));
 
     // The live indexer.
-    out.push(match &lease {
-        Some(l) if l.is_fresh() => Check {
-            name: "live_indexer".into(),
-            value: Some(
-                ((crate::store::lease::now_ms() - l.heartbeat_ms) as f64 / 1000.0).max(0.0),
-            ),
-            unit: "s".into(),
-            warn: None,
-            crit: Some(crate::store::lease::STALE_AFTER.as_secs_f64()),
-            state: State::Ok,
-            message: format!(
+    let heartbeat_age = |l: &crate::store::lease::Lease| {
+        ((crate::store::lease::now_ms() - l.heartbeat_ms) as f64 / 1000.0).max(0.0)
+    };
+    let (value, state, message) = match &lease {
+        Some(l) if l.is_fresh() => (
+            Some(heartbeat_age(l)),
+            State::Ok,
+            format!(
                 "pid {} on {} keeps {} current",
                 l.pid,
                 l.host,
                 l.dirs.join(", ")
             ),
-        },
-        Some(l) => Check {
-            name: "live_indexer".into(),
-            value: Some(
-                ((crate::store::lease::now_ms() - l.heartbeat_ms) as f64 / 1000.0).max(0.0),
-            ),
-            unit: "s".into(),
-            warn: None,
-            crit: Some(crate::store::lease::STALE_AFTER.as_secs_f64()),
-            state: State::Crit,
-            message: format!(
+        ),
+        Some(l) => (
+            Some(heartbeat_age(l)),
+            State::Crit,
+            format!(
                 "lease of pid {} on {} is stale (no heartbeat)",
                 l.pid, l.host
             ),
-        },
-        None => Check {
-            name: "live_indexer".into(),
-            value: None,
-            unit: "s".into(),
-            warn: None,
-            crit: None,
-            state: State::Warn,
-            message: "no live indexer (only cron runs keep the index current)".into(),
-        },
+        ),
+        None => (
+            None,
+            State::Warn,
+            "no live indexer (only cron runs keep the index current)".into(),
+        ),
+    };
+    out.push(Check {
+        name: "live_indexer".into(),
+        value,
+        unit: "s".into(),
+        warn: None,
+        crit: lease
+            .is_some()
+            .then(|| crate::store::lease::STALE_AFTER.as_secs_f64()),
+        state,
+        message,
     });
 
     // Quality of the newest science image.
@@ -430,13 +428,6 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
         ),
     ));
     Ok(out)
-}
-
-fn file_name(p: &str) -> String {
-    Path::new(p)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// The overall state: CRIT if any, else WARN if any, else UNKNOWN if any, else OK.

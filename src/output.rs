@@ -116,3 +116,11 @@ pub fn print_rows<T: Serialize>(
         table(&mut out, header, &c)
     }
 }
+
+/// The last component of a path, for display.
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
