@@ -1,4 +1,5 @@
-//! Index throughput, unchanged re-scan, and peak memory of `obsmon index`.
+//! Index throughput, unchanged re-scan, and peak memory of `obsmon index --no-sources`
+//! (metadata and image statistics; `benches/sources.rs` measures the run with sources).
 //!
 //! `cargo bench --bench index` (add `-- --runs 5 --small 10000` to change the repetitions or the
 //! size of the many-small-files re-scan). Runs the release binary as a child process so peak RSS
@@ -128,6 +129,8 @@ fn run_index(dir: &Path, db: &Path) -> (f64, i64) {
         .arg("index")
         .arg(dir)
         .arg("--json")
+        // The foundation's figure: metadata and image statistics. With sources: benches/sources.rs.
+        .arg("--no-sources")
         .arg("--db")
         .arg(db)
         .stdout(std::process::Stdio::null())

@@ -217,7 +217,7 @@ pub fn run_index(
         Mutex::new(plan.todo.into_iter().map(|f| f.path).collect());
     let nworkers = opts.jobs.max(1);
     let commit_error = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Outcome>(4);
+        let (tx, rx) = mpsc::sync_channel::<Outcome>(64);
         for _ in 0..nworkers {
             let tx = tx.clone();
             let queue = &queue;
@@ -238,7 +238,7 @@ pub fn run_index(
         // Commit whatever is ready together; each image is whole inside its transaction.
         while let Ok(first) = rx.recv() {
             let mut batch = vec![first];
-            while batch.len() < 16 {
+            while batch.len() < 64 {
                 match rx.try_recv() {
                     Ok(o) => batch.push(o),
                     Err(_) => break,
