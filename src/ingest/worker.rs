@@ -249,7 +249,18 @@ fn find_sources(
         let known = store
             .sources_for_forced(ra, dec, half_diag, opts.params.forced_min_detections)
             .unwrap_or_default();
+        // Only sources the finder did not find here need a forced measurement (association
+        // would discard the others): skip those with a detection within one beam.
+        let radius_deg = a / 3600.0;
         for (sid, sra, sdec) in known {
+            let detected = m.detections.iter().any(|d| {
+                (d.dec_deg - sdec).abs() <= radius_deg
+                    && crate::fits::wcs::separation_deg(d.ra_deg, d.dec_deg, sra, sdec)
+                        <= radius_deg
+            });
+            if detected {
+                continue;
+            }
             if let Some(d) = measure::forced(px, &m.background, &frame, sra, sdec) {
                 forced.push((sid, d));
             }
