@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 /// Index and monitor the FITS images of a radio imaging pipeline.
 ///
@@ -61,15 +61,28 @@ pub struct IndexFlags {
     pub metrics_file: Option<PathBuf>,
 }
 
-/// Output format of the listing commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Aligned columns for people.
-    Text,
-    /// JSON array of objects (stable field names).
-    Json,
-    /// CSV with a header row.
-    Csv,
+/// Options of `obsmon watch`.
+#[derive(Debug, Clone, Args)]
+pub struct WatchFlags {
+    /// Scan only, every SECS seconds (network filesystems, where file events do not arrive).
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "5")]
+    pub poll: Option<f64>,
+    /// Full reconcile scan every SECS seconds [default: 60, or the config file's].
+    #[arg(long, value_name = "SECS")]
+    pub rescan: Option<f64>,
+    /// Seconds a file must stay unchanged before it is read (when no close or rename is
+    /// seen) [default: 1, or the config file's].
+    #[arg(long, value_name = "SECS")]
+    pub settle: Option<f64>,
+    /// Worker threads [default: number of cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1:8889).
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<std::net::SocketAddr>,
 }
 
 /// The subcommands.
@@ -89,25 +102,9 @@ pub enum Command {
         /// Directories to watch [default: `[watch] dirs` of the config file].
         #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
-        /// Scan only, every SECS seconds (network filesystems, where file events do not arrive).
-        #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "5")]
-        poll: Option<f64>,
-        /// Full reconcile scan every SECS seconds [default: 60, or the config file's].
-        #[arg(long, value_name = "SECS")]
-        rescan: Option<f64>,
-        /// Seconds a file must stay unchanged before it is read (when no close or rename is
-        /// seen) [default: 1, or the config file's].
-        #[arg(long, value_name = "SECS")]
-        settle: Option<f64>,
-        /// Worker threads [default: number of cores].
-        #[arg(long, short = 'j', value_name = "N")]
-        jobs: Option<usize>,
-        /// Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics.
-        #[arg(long, value_name = "ADDR")]
-        metrics_addr: Option<std::net::SocketAddr>,
-        /// Also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1:8889).
-        #[arg(long, value_name = "ADDR")]
-        serve: Option<std::net::SocketAddr>,
+        /// Options.
+        #[command(flatten)]
+        flags: WatchFlags,
     },
     /// Serve the read-only HTTP API (the original pipeline's /api/v1 endpoints).
     Serve {

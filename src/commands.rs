@@ -14,7 +14,7 @@ use obsmon::store::records::ImageRecord;
 use obsmon::store::{ImageQuery, Store};
 use obsmon::synth::{Sky, SkyConfig};
 
-use crate::cli::IndexFlags;
+use crate::cli::{IndexFlags, WatchFlags};
 use crate::exit;
 
 fn open_store(db: &Path) -> Result<Store> {
@@ -95,22 +95,6 @@ pub fn index(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> R
     } else {
         exit::OK
     })
-}
-
-/// Options of `obsmon watch`.
-pub struct WatchFlags {
-    /// `--poll`.
-    pub poll: Option<f64>,
-    /// `--rescan`.
-    pub rescan: Option<f64>,
-    /// `--settle`.
-    pub settle: Option<f64>,
-    /// `--jobs`.
-    pub jobs: Option<usize>,
-    /// `--metrics-addr`.
-    pub metrics_addr: Option<std::net::SocketAddr>,
-    /// `--serve`.
-    pub serve: Option<std::net::SocketAddr>,
 }
 
 /// Stop flag set by SIGINT, SIGTERM and SIGHUP.

@@ -454,7 +454,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if p.complete_hint || p.last_change.elapsed() >= settle {
-                ready.push((path.clone(), mtime_ns));
+                ready.push((path.clone(), size, mtime_ns));
             }
         }
         for g in gone {
@@ -464,7 +464,7 @@ impl<'a> Engine<'a> {
             return;
         }
         let Ok(mut q) = queue.0.lock() else { return };
-        for (path, mtime_ns) in ready {
+        for (path, size, mtime_ns) in ready {
             if q.in_flight.contains(&path) || q.queued.contains(&path) {
                 continue;
             }
@@ -474,14 +474,14 @@ impl<'a> Engine<'a> {
                 .file_state(&path.to_string_lossy())
                 .ok()
                 .flatten();
-            if let (Some(k), Ok(md)) = (known, std::fs::metadata(&path)) {
-                if k.size == md.len()
-                    && k.mtime_ns == scan::mtime_ns(&md)
+            // (size, mtime) were stat'ed just above: no second stat.
+            if known.is_some_and(|k| {
+                k.size == size
+                    && k.mtime_ns == mtime_ns
                     && k.status != crate::store::FileStatus::Missing
-                {
-                    self.pending.remove(&path);
-                    continue;
-                }
+            }) {
+                self.pending.remove(&path);
+                continue;
             }
             // Non-FITS content without a FITS name is not a job.
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

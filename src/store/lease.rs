@@ -82,6 +82,12 @@ pub fn pid_alive(pid: u32) -> bool {
     rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+/// The lease row in an open lease table.
+fn held(t: &redb::Table<&'static str, &'static [u8]>) -> Result<Option<Lease>> {
+    let v = t.get("indexer")?;
+    v.map(|v| decode("lease", v.value())).transpose()
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -113,10 +119,7 @@ impl Store {
         let wtx = self.write()?;
         let out = {
             let mut t = wtx.open_table(LEASE)?;
-            let current: Option<Lease> = t
-                .get("indexer")?
-                .map(|v| decode("lease", v.value()))
-                .transpose()?;
+            let current = held(&t)?;
             match current {
                 Some(c) if c.is_fresh() && !c.same_holder(mine) => Acquire::Held(c),
                 other => {
@@ -135,10 +138,7 @@ impl Store {
         let wtx = self.write()?;
         let ok = {
             let mut t = wtx.open_table(LEASE)?;
-            let current: Option<Lease> = t
-                .get("indexer")?
-                .map(|v| decode("lease", v.value()))
-                .transpose()?;
+            let current = held(&t)?;
             match current {
                 Some(c) if !c.same_holder(mine) => false,
                 _ => {
@@ -162,10 +162,7 @@ impl Store {
         let wtx = self.write()?;
         {
             let mut t = wtx.open_table(LEASE)?;
-            let holder: Option<Lease> = t
-                .get("indexer")?
-                .map(|v| decode("lease", v.value()))
-                .transpose()?;
+            let holder = held(&t)?;
             if holder.is_some_and(|h| h.same_holder(mine)) {
                 t.remove("indexer")?;
                 let mut meta = wtx.open_table(META)?;
