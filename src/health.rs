@@ -248,16 +248,11 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
     ));
 
     // Failures over the last hour, and incomplete files that stay incomplete.
-    let jobs = store.jobs(None, None)?;
+    // Both read only the rows they count (job indexes), whatever the table's size.
     let hour_ago = now - Duration::hours(1);
-    let recent_jobs: Vec<_> = jobs
-        .iter()
-        .filter(|j| {
-            j.finished_at
-                .as_deref()
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                .is_some_and(|t| t.with_timezone(&Utc) >= hour_ago)
-        })
+    let recent_jobs: Vec<_> = store
+        .jobs_finished_since(hour_ago.timestamp_millis())?
+        .into_iter()
         .filter(|j| j.state == "done" || j.state == "failed")
         .collect();
     let failed = recent_jobs.iter().filter(|j| j.state == "failed").count();
@@ -279,7 +274,8 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
         ),
     ));
     let old = now - Duration::milliseconds((h.incomplete_age_min * 60_000.0) as i64);
-    let stale_incomplete = jobs
+    let stale_incomplete = store
+        .jobs_in_state("incomplete", usize::MAX)?
         .iter()
         .filter(|j| j.state == "incomplete" && DateTime::from_timestamp_nanos(j.mtime_ns) < old)
         .count();
@@ -405,8 +401,8 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
     out.push(c);
 
     // Pipeline runs stuck without their expected products.
-    let runs = crate::stats::runs(store, &cfg.runs, now)?;
     let day_ago = now - Duration::hours(24);
+    let runs = crate::stats::recent_runs(store, &cfg.runs, now, day_ago - Duration::hours(1))?;
     let stuck = runs
         .iter()
         .filter(|r| r.status == "partial")

@@ -292,6 +292,27 @@ pub fn runs(store: &Store, cfg: &RunsConfig, now: DateTime<Utc>) -> Result<Vec<R
     runs_from(&images, &jobs, cfg, now)
 }
 
+/// The runs with a product finished at or after `since` or still queued or running: reads only
+/// those jobs and their images (job and path indexes), so it stays cheap on a large database.
+pub fn recent_runs(
+    store: &Store,
+    cfg: &RunsConfig,
+    now: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<Vec<Run>> {
+    let mut jobs = store.jobs_finished_since(since.timestamp_millis())?;
+    for state in ["queued", "running"] {
+        jobs.extend(store.jobs_in_state(state, usize::MAX)?);
+    }
+    let mut images = Vec::new();
+    for j in &jobs {
+        if let Some(img) = store.image_by_path(&j.path)? {
+            images.push(img);
+        }
+    }
+    runs_from(&images, &jobs, cfg, now)
+}
+
 /// The runs of these rows (pure, for tests).
 pub fn runs_from(
     images: &[ImageRecord],

@@ -42,6 +42,7 @@ fn outcome(k: u8, t: Option<u16>) -> Outcome {
         job: Some(JobRecord {
             path: path.clone(),
             state: if t.is_some() { "done" } else { "failed" }.into(),
+            finished_at: Some(format!("2026-01-01T00:{:02}:00Z", k)),
             ..Default::default()
         }),
         image,
@@ -100,6 +101,14 @@ proptest! {
         }
         let live = store.images(&ImageQuery::default()).unwrap();
         prop_assert_eq!(live.len(), model.values().filter(|v| !v.1).count());
+        // The job indexes and per-state counts agree with the job rows.
+        let jobs = store.jobs(None, None).unwrap();
+        for (state, n) in store.job_state_counts().unwrap() {
+            let rows = jobs.iter().filter(|j| j.state == state).count();
+            prop_assert_eq!(n as usize, rows, "count of {}", state);
+            prop_assert_eq!(store.jobs_in_state(state, usize::MAX).unwrap().len(), rows);
+        }
+        prop_assert_eq!(store.jobs_finished_since(1).unwrap().len(), jobs.len());
     }
 
     /// Any corruption of a valid file's bytes: the reader returns a result, never panics, and
@@ -126,4 +135,42 @@ proptest! {
         prop_assert!(["done", "failed", "incomplete", "skipped"].contains(&job.state.as_str()));
         prop_assert!(!job.reason.unwrap_or_default().contains("internal error"));
     }
+}
+
+/// A database written before the job indexes existed gets them (and the per-state counts) built
+/// when it is first opened.
+#[test]
+fn job_indexes_are_backfilled_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    {
+        let store = Store::open(&path).unwrap();
+        let mut o: Vec<Outcome> = (0..6)
+            .map(|k| outcome(k, (k % 3 != 0).then_some(k as u16)))
+            .collect();
+        store.commit_outcomes(&mut o).unwrap();
+    }
+    {
+        // Make it look like the earlier layout: no job indexes, no counts.
+        let db = redb::Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(&path)
+            .unwrap();
+        let wtx = db.begin_write().unwrap();
+        wtx.delete_table(obsmon::store::schema::JOB_BY_STATE)
+            .unwrap();
+        wtx.delete_table(obsmon::store::schema::JOB_BY_FINISHED)
+            .unwrap();
+        {
+            let mut meta = wtx.open_table(obsmon::store::schema::META).unwrap();
+            meta.remove("jobs_state_done").unwrap();
+            meta.remove("jobs_state_failed").unwrap();
+        }
+        wtx.commit().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let counts: HashMap<&str, u64> = store.job_state_counts().unwrap().into_iter().collect();
+    assert_eq!((counts["done"], counts["failed"]), (4, 2));
+    assert_eq!(store.jobs_in_state("failed", 10).unwrap().len(), 2);
+    assert_eq!(store.jobs_finished_since(1).unwrap().len(), 6);
 }

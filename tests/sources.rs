@@ -144,6 +144,11 @@ fn finder_association_and_variability_on_ten_epochs() {
     assert!(var_n >= 10);
     assert_eq!(var_flagged, var_n);
     assert!((steady_flagged as f64) < 0.01 * steady_n as f64);
+    assert_eq!(
+        store.variable_count().unwrap() as usize,
+        all.iter().filter(|s| s.is_variable).count(),
+        "the kept variable count equals a count of the rows"
+    );
 
     // Light curves: time ordered, one point per epoch.
     let v = all
@@ -237,6 +242,11 @@ fn forced_measurements_and_reindex_consistency() {
         lc[2]
     );
     assert!(s.is_variable, "100 mJy -> 0 is variable: {s:?}");
+    assert_eq!(
+        store.variable_count().unwrap(),
+        1,
+        "the kept count follows the flag"
+    );
 
     // The second epoch vanishes: its detection leaves the source.
     std::fs::remove_file(imgs.join(sky.file_name(1))).unwrap();
@@ -250,4 +260,9 @@ fn forced_measurements_and_reindex_consistency() {
     std::fs::remove_file(imgs.join(gone.file_name(2))).unwrap();
     index(&imgs, &store);
     assert!(store.sources(&Default::default()).unwrap().is_empty());
+    assert_eq!(
+        store.variable_count().unwrap(),
+        0,
+        "a deleted variable leaves the count"
+    );
 }

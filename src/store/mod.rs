@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{
     ConcurrencyMode, Database, ReadTransaction, ReadableDatabase, ReadableTable,
-    ReadableTableMetadata, Table, WriteTransaction,
+    ReadableTableMetadata, Table, TableHandle, WriteTransaction,
 };
 
 use records::{Detection, ImageRecord, JobRecord};
@@ -234,10 +234,17 @@ impl Store {
                     rtx.open_table(SOURCE_BY_NAME).is_err(),
                 ]
                 .contains(&true);
+                let no_job_index = rtx.open_table(JOB_BY_STATE).is_err();
                 drop(rtx);
-                if missing {
+                if missing || no_job_index {
                     let wtx = self.db.begin_write()?;
+                    // Another process may have added them between our read and write.
+                    let backfill =
+                        no_job_index && wtx.list_tables()?.all(|t| t.name() != "job_by_state");
                     schema::create_all(&wtx)?;
+                    if backfill {
+                        backfill_job_indexes(&wtx)?;
+                    }
                     wtx.commit()?;
                 }
                 Ok(())
@@ -462,6 +469,57 @@ impl Store {
         Ok(out)
     }
 
+    /// Jobs in one state, most recently created first, at most `limit` (reads only those rows).
+    pub fn jobs_in_state(&self, state: &str, limit: usize) -> Result<Vec<JobRecord>> {
+        let rtx = self.db.begin_read()?;
+        let by_state = rtx.open_table(JOB_BY_STATE)?;
+        let jobs = rtx.open_table(JOBS)?;
+        let code = state_code(state);
+        let mut out = Vec::new();
+        for e in by_state.range((code, 0)..=(code, u64::MAX))?.rev() {
+            if out.len() >= limit {
+                break;
+            }
+            let id = e?.0.value().1;
+            if let Some(v) = jobs.get(id)? {
+                out.push(decode("jobs", v.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Jobs that finished at or after `since_ms` (ms since the epoch), oldest first.
+    pub fn jobs_finished_since(&self, since_ms: i64) -> Result<Vec<JobRecord>> {
+        let rtx = self.db.begin_read()?;
+        let by_finished = rtx.open_table(JOB_BY_FINISHED)?;
+        let jobs = rtx.open_table(JOBS)?;
+        let mut out = Vec::new();
+        for e in by_finished.range((since_ms, 0)..)? {
+            let id = e?.0.value().1;
+            if let Some(v) = jobs.get(id)? {
+                out.push(decode("jobs", v.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of jobs in each state of [`records::JOB_STATES`] (kept by every commit: O(1)).
+    pub fn job_state_counts(&self) -> Result<Vec<(&'static str, u64)>> {
+        let rtx = self.db.begin_read()?;
+        let meta = rtx.open_table(META)?;
+        let mut out = Vec::new();
+        for s in records::JOB_STATES {
+            let key = format!("{KEY_JOBS_STATE_PREFIX}{s}");
+            out.push((*s, meta.get(key.as_str())?.map(|v| v.value()).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
+    /// Number of sky sources flagged variable (kept by every commit: O(1)).
+    pub fn variable_count(&self) -> Result<u64> {
+        self.counter(KEY_VARIABLE_SOURCES)
+    }
+
     /// The job of one path.
     pub fn job_by_path(&self, path: &str) -> Result<Option<JobRecord>> {
         let rtx = self.db.begin_read()?;
@@ -568,6 +626,8 @@ struct Tables<'t> {
     job_by_path: Table<'t, &'static str, u64>,
     files: Table<'t, &'static str, (u64, i64, u8)>,
     detections: Table<'t, u64, &'static [u8]>,
+    job_by_state: Table<'t, (u8, u64), ()>,
+    job_by_finished: Table<'t, (i64, u64), ()>,
     det_by_image: Table<'t, (u64, u64), ()>,
     det_by_source: Table<'t, (u64, i64, u64), ()>,
     sources: Table<'t, u64, &'static [u8]>,
@@ -586,6 +646,8 @@ impl<'t> Tables<'t> {
             jobs: wtx.open_table(JOBS)?,
             job_by_path: wtx.open_table(JOB_BY_PATH)?,
             files: wtx.open_table(FILES)?,
+            job_by_state: wtx.open_table(JOB_BY_STATE)?,
+            job_by_finished: wtx.open_table(JOB_BY_FINISHED)?,
             detections: wtx.open_table(DETECTIONS)?,
             det_by_image: wtx.open_table(DET_BY_IMAGE)?,
             det_by_source: wtx.open_table(DET_BY_SOURCE)?,
@@ -678,9 +740,11 @@ impl<'t> Tables<'t> {
         let existing = self.job_by_path.get(job.path.as_str())?.map(|v| v.value());
         let job_id = match existing {
             Some(id) => {
-                if let Some(old) = self.jobs.get(id)? {
-                    let old: JobRecord = decode("jobs", old.value())?;
+                let old = self.jobs.get(id)?.map(|v| v.value().to_vec());
+                if let Some(old) = old {
+                    let old: JobRecord = decode("jobs", &old)?;
                     job.attempts = old.attempts + u32::from(attempt);
+                    self.unindex_job(&old)?;
                 }
                 id
             }
@@ -693,6 +757,21 @@ impl<'t> Tables<'t> {
         };
         job.id = job_id;
         self.jobs.insert(job_id, encode(job).as_slice())?;
+        index_job(
+            &mut self.meta,
+            &mut self.job_by_state,
+            &mut self.job_by_finished,
+            job,
+        )
+    }
+
+    /// Takes a job row's entries out of the job indexes and its state count.
+    fn unindex_job(&mut self, old: &JobRecord) -> Result<()> {
+        self.job_by_state.remove((state_code(&old.state), old.id))?;
+        self.job_by_finished.remove((finished_ms(old), old.id))?;
+        let key = format!("{KEY_JOBS_STATE_PREFIX}{}", old.state);
+        let n = self.meta.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
+        self.meta.insert(key.as_str(), n.saturating_sub(1))?;
         Ok(())
     }
 
@@ -728,6 +807,58 @@ impl<'t> Tables<'t> {
         self.images.insert(id, encode(&rec).as_slice())?;
         Ok(true)
     }
+}
+
+/// Adds a job row's entries to the job indexes and its state count.
+fn index_job(
+    meta: &mut Table<&'static str, u64>,
+    by_state: &mut Table<(u8, u64), ()>,
+    by_finished: &mut Table<(i64, u64), ()>,
+    job: &JobRecord,
+) -> Result<()> {
+    by_state.insert((state_code(&job.state), job.id), ())?;
+    by_finished.insert((finished_ms(job), job.id), ())?;
+    bump(meta, &format!("{KEY_JOBS_STATE_PREFIX}{}", job.state))?;
+    Ok(())
+}
+
+/// Builds the job indexes, the per-state counts and the variable-source count of a database
+/// written before they existed (once, when it is first opened by this version).
+fn backfill_job_indexes(wtx: &WriteTransaction) -> Result<()> {
+    let mut meta = wtx.open_table(META)?;
+    let mut by_state = wtx.open_table(JOB_BY_STATE)?;
+    let mut by_finished = wtx.open_table(JOB_BY_FINISHED)?;
+    let jobs = wtx.open_table(JOBS)?;
+    for e in jobs.iter()? {
+        let (_, v) = e?;
+        let job: JobRecord = decode("jobs", v.value())?;
+        index_job(&mut meta, &mut by_state, &mut by_finished, &job)?;
+    }
+    let sources = wtx.open_table(SOURCES)?;
+    let mut variable = 0;
+    for e in sources.iter()? {
+        let (_, v) = e?;
+        let s: records::SkySource = decode("sources", v.value())?;
+        variable += u64::from(s.is_variable);
+    }
+    meta.insert(KEY_VARIABLE_SOURCES, variable)?;
+    Ok(())
+}
+
+/// Index of a job state in [`records::JOB_STATES`] (unknown states sort last).
+pub fn state_code(state: &str) -> u8 {
+    records::JOB_STATES
+        .iter()
+        .position(|s| *s == state)
+        .unwrap_or(records::JOB_STATES.len()) as u8
+}
+
+/// `finished_at` of a job in ms since the epoch; 0 when it has not finished.
+fn finished_ms(job: &JobRecord) -> i64 {
+    job.finished_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(0, |t| t.timestamp_millis())
 }
 
 /// One image row within a read transaction.

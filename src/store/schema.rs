@@ -68,6 +68,19 @@ pub const KEY_NEXT_IMAGE: &str = "next_image_id";
 /// META key of the last job id handed out.
 pub const KEY_NEXT_JOB: &str = "next_job_id";
 
+/// Jobs by state: (index of the state in `JOB_STATES`, job id). Lists of failed or incomplete
+/// files without reading every job. Invariant: exactly one entry per job row, for its state.
+pub const JOB_BY_STATE: TableDefinition<(u8, u64), ()> = TableDefinition::new("job_by_state");
+/// Jobs by finish time: (finished_at in ms since the epoch, 0 when unfinished; job id). Recent
+/// failures and recent runs without reading every job. Invariant: one entry per job row.
+pub const JOB_BY_FINISHED: TableDefinition<(i64, u64), ()> =
+    TableDefinition::new("job_by_finished");
+/// META key prefix of the per-state job counts (`jobs_state_failed`, ...), kept in the same
+/// transaction as the job rows.
+pub const KEY_JOBS_STATE_PREFIX: &str = "jobs_state_";
+/// META key of the number of sky sources flagged variable, kept with the source rows.
+pub const KEY_VARIABLE_SOURCES: &str = "variable_sources";
+
 /// Creates every table, so readers never meet a missing one.
 pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
     wtx.open_table(IMAGES)?;
@@ -84,5 +97,7 @@ pub fn create_all(wtx: &WriteTransaction) -> Result<(), redb::TableError> {
     wtx.open_table(SOURCE_BY_NAME)?;
     wtx.open_table(LEASE)?;
     wtx.open_table(SIZE_SAMPLES)?;
+    wtx.open_table(JOB_BY_STATE)?;
+    wtx.open_table(JOB_BY_FINISHED)?;
     Ok(())
 }

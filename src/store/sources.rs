@@ -196,7 +196,9 @@ impl Tables<'_> {
             }
         }
         self.source_cells.remove((s.sums.cell, sid))?;
+        let was_variable = s.is_variable;
         if meas.is_empty() {
+            self.count_variable(was_variable, false)?;
             self.sources.remove(sid)?;
             if self.source_by_name.get(s.name.as_str())?.map(|v| v.value()) == Some(sid) {
                 self.source_by_name.remove(s.name.as_str())?;
@@ -220,8 +222,21 @@ impl Tables<'_> {
             add_measurement(&mut s, d, &self.params, 1.0);
         }
         refresh(&mut s, &self.params);
+        self.count_variable(was_variable, s.is_variable)?;
         self.source_cells.insert((s.sums.cell, sid), ())?;
         self.sources.insert(sid, encode(&s).as_slice())?;
+        Ok(())
+    }
+
+    /// Keeps the variable-source count in step with a source's flag changing.
+    fn count_variable(&mut self, was: bool, is: bool) -> Result<()> {
+        if was == is {
+            return Ok(());
+        }
+        let key = super::schema::KEY_VARIABLE_SOURCES;
+        let n = self.meta.get(key)?.map(|v| v.value()).unwrap_or(0);
+        let n = if is { n + 1 } else { n.saturating_sub(1) };
+        self.meta.insert(key, n)?;
         Ok(())
     }
 
@@ -232,8 +247,11 @@ impl Tables<'_> {
 
     /// Saves a source, moving its cell entry when its mean position crossed a cell boundary.
     fn save_source(&mut self, s: &SkySource) -> Result<()> {
-        let old = self.load_source(s.id)?.map(|o| o.sums.cell);
-        if let Some(old) = old {
+        let old = self
+            .load_source(s.id)?
+            .map(|o| (o.sums.cell, o.is_variable));
+        if let Some((old, was_variable)) = old {
+            self.count_variable(was_variable, s.is_variable)?;
             if old != s.sums.cell {
                 self.source_cells.remove((old, s.id))?;
                 self.source_cells.insert((s.sums.cell, s.id), ())?;
