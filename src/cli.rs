@@ -23,6 +23,14 @@ pub struct Cli {
     #[command(flatten)]
     pub index: IndexFlags,
 
+    /// Dashboard options (without --index-only).
+    #[command(flatten)]
+    pub tui: TuiFlags,
+
+    /// With the dashboard: also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1:8889).
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<std::net::SocketAddr>,
+
     /// The database file [default: $XDG_DATA_HOME/obsmon/index.redb].
     #[arg(long, global = true, env = "OBSMON_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -59,6 +67,18 @@ pub struct IndexFlags {
     /// textfile collector.
     #[arg(long, value_name = "PATH")]
     pub metrics_file: Option<PathBuf>,
+}
+
+/// Options of the dashboard.
+#[derive(Debug, Clone, Args)]
+pub struct TuiFlags {
+    /// Colours: never, 16, 256 or truecolor [default: from NO_COLOR, COLORTERM and TERM].
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<obsmon::tui::theme::ColorMode>,
+    /// Capture the mouse (the wheel scrolls); off by default so the terminal's own selection
+    /// and copy keep working.
+    #[arg(long)]
+    pub mouse: bool,
 }
 
 /// Options of `obsmon watch`.
@@ -250,13 +270,36 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// The demo: a synthetic sky written into a temporary directory and indexed.
+    /// The dashboard on DIR... (indexed live in this process, or followed while another live
+    /// indexer holds the database); with no DIR, follows the database only.
+    Tui {
+        /// Directories to index live.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Options of the live indexer.
+        #[command(flatten)]
+        flags: WatchFlags,
+        /// Dashboard options.
+        #[command(flatten)]
+        tui: TuiFlags,
+    },
+    /// The demo: a synthetic sky streamed into a temporary directory (removed on exit), with the
+    /// dashboard on top. Without a terminal (or with --print): index a few images and print.
     Demo {
-        /// Number of images.
+        /// With --print: number of images.
         #[arg(long, default_value_t = 8)]
         count: u64,
         /// Image size, pixels.
         #[arg(long, default_value_t = 1024)]
         size: usize,
+        /// Seconds between images.
+        #[arg(long, default_value_t = 3.0)]
+        cadence: f64,
+        /// Print a summary instead of the dashboard.
+        #[arg(long)]
+        print: bool,
+        /// Dashboard options.
+        #[command(flatten)]
+        tui: TuiFlags,
     },
 }

@@ -112,7 +112,7 @@ fn stop_on_signals() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
 }
 
 /// Runs the API until `stop` is set (on its own small runtime).
-fn serve_until(
+pub fn serve_until(
     addr: std::net::SocketAddr,
     store: std::sync::Arc<Store>,
     cfg: &Config,
@@ -143,6 +143,35 @@ pub fn serve(cfg: &Config, db: &Path, addr: std::net::SocketAddr) -> Result<u8> 
     Ok(exit::OK)
 }
 
+/// The live indexer's options from the flags and the config file.
+pub fn watch_options(
+    cfg: &Config,
+    poll: Option<f64>,
+    rescan: Option<f64>,
+    settle: Option<f64>,
+    jobs: Option<usize>,
+) -> Result<obsmon::ingest::watch::WatchOptions> {
+    let rescan = rescan.unwrap_or(cfg.watch.rescan_secs);
+    let settle = settle.unwrap_or(cfg.watch.settle_secs);
+    let secs = |name: &str, v: f64| -> Result<std::time::Duration> {
+        if !(v.is_finite() && v > 0.0) {
+            bail!("--{name} {v}: expected a positive number of seconds");
+        }
+        Ok(std::time::Duration::from_secs_f64(v))
+    };
+    Ok(obsmon::ingest::watch::WatchOptions {
+        poll: poll.map(|p| secs("poll", p)).transpose()?,
+        rescan: secs("rescan", rescan)?,
+        settle: secs("settle", settle)?,
+        jobs: jobs.unwrap_or_else(ingest::default_jobs),
+        worker: WorkerOptions {
+            params: cfg.source_params(),
+            ..Default::default()
+        },
+        rescan_request: None,
+    })
+}
+
 /// `obsmon watch`: runs until SIGINT, SIGTERM or SIGHUP.
 pub fn watch(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: WatchFlags) -> Result<u8> {
     let WatchFlags {
@@ -161,24 +190,7 @@ pub fn watch(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: WatchFlags) -> Re
     if dirs.is_empty() {
         bail!("no directory to watch: give DIR... or set [watch] dirs in the config file");
     }
-    let rescan = rescan.unwrap_or(cfg.watch.rescan_secs);
-    let settle = settle.unwrap_or(cfg.watch.settle_secs);
-    let secs = |name: &str, v: f64| -> Result<std::time::Duration> {
-        if !(v.is_finite() && v > 0.0) {
-            bail!("--{name} {v}: expected a positive number of seconds");
-        }
-        Ok(std::time::Duration::from_secs_f64(v))
-    };
-    let opts = obsmon::ingest::watch::WatchOptions {
-        poll: poll.map(|p| secs("poll", p)).transpose()?,
-        rescan: secs("rescan", rescan)?,
-        settle: secs("settle", settle)?,
-        jobs: jobs.unwrap_or_else(ingest::default_jobs),
-        worker: WorkerOptions {
-            params: cfg.source_params(),
-            ..Default::default()
-        },
-    };
+    let opts = watch_options(cfg, poll, rescan, settle, jobs)?;
     let stop = stop_on_signals()?;
     let mut store = open_store(db)?;
     store.set_params(cfg.source_params());
@@ -579,6 +591,110 @@ pub fn demo(count: u64, size: usize) -> Result<u8> {
     println!(
         "\nTry it on your own directory:\n  obsmon index DIR && obsmon images && obsmon sources --variable\n  obsmon watch DIR --serve 127.0.0.1:8889   # live, with the HTTP API"
     );
+    Ok(exit::OK)
+}
+
+/// Whether this command line runs the dashboard (and so needs a terminal): `obsmon`,
+/// `obsmon DIR...`, `obsmon tui`, `obsmon demo` (not `--print`). `obsmon` and `obsmon demo`
+/// without a terminal on stdin and stdout print the demo summary instead.
+pub fn wants_dashboard(cli: &crate::cli::Cli) -> bool {
+    use std::io::IsTerminal;
+    let tty = io::stdout().is_terminal() && io::stdin().is_terminal();
+    match &cli.command {
+        _ if cli.index_only => false,
+        None if !cli.dirs.is_empty() => true,
+        None => tty,
+        Some(crate::cli::Command::Tui { .. }) => true,
+        Some(crate::cli::Command::Demo { print, .. }) => tty && !print,
+        Some(_) => false,
+    }
+}
+
+/// `obsmon DIR...` and `obsmon tui [DIR...]`: the dashboard.
+pub fn tui(
+    cfg: &Config,
+    db: &Path,
+    dirs: &[PathBuf],
+    flags: Option<WatchFlags>,
+    tui: crate::cli::TuiFlags,
+    serve: Option<std::net::SocketAddr>,
+    log: obsmon::tui::data::LogBuf,
+) -> Result<u8> {
+    let (poll, rescan, settle, jobs) = flags
+        .map(|f| (f.poll, f.rescan, f.settle, f.jobs))
+        .unwrap_or_default();
+    let watch = watch_options(cfg, poll, rescan, settle, jobs)?;
+    run_dashboard(obsmon::tui::Options {
+        dirs: dirs.to_vec(),
+        db: db.to_path_buf(),
+        cfg: cfg.clone(),
+        color: tui.color,
+        mouse: tui.mouse,
+        serve,
+        watch,
+        demo: None,
+        log,
+        serve_fn: None,
+    })
+}
+
+/// `obsmon` and `obsmon demo` on a terminal: the dashboard over a streamed synthetic sky.
+pub fn demo_tui(
+    cfg: &Config,
+    size: usize,
+    cadence: f64,
+    tui: crate::cli::TuiFlags,
+    serve: Option<std::net::SocketAddr>,
+    log: obsmon::tui::data::LogBuf,
+) -> Result<u8> {
+    if !(cadence.is_finite() && cadence > 0.0) {
+        bail!("--cadence {cadence}: expected a positive number of seconds");
+    }
+    if !(64..=8192).contains(&size) {
+        bail!("--size {size}: expected 64 to 8192 pixels");
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("obsmon-demo-")
+        .tempdir()
+        .context("cannot create a temporary directory")?;
+    let images = tmp.path().join("images");
+    std::fs::create_dir_all(&images)?;
+    let mut watch = watch_options(cfg, None, Some(30.0), Some(0.5), None)?;
+    watch.worker.params = cfg.source_params();
+    let r = run_dashboard(obsmon::tui::Options {
+        dirs: vec![images.clone()],
+        db: tmp.path().join("demo.redb"),
+        cfg: cfg.clone(),
+        color: tui.color,
+        mouse: tui.mouse,
+        serve,
+        watch,
+        demo: Some(obsmon::tui::demo::DemoOptions {
+            dir: images,
+            size,
+            cadence: std::time::Duration::from_secs_f64(cadence),
+            backfill: 12,
+        }),
+        log,
+        serve_fn: None,
+    });
+    // The temporary directory (images and database) goes with `tmp`.
+    drop(tmp);
+    r
+}
+
+fn run_dashboard(mut opts: obsmon::tui::Options) -> Result<u8> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        bail!("the dashboard needs a terminal; for scripts use `obsmon index`, `obsmon images --json` or `obsmon health`");
+    }
+    let cfg = opts.cfg.clone();
+    opts.serve_fn = Some(Box::new(move |addr, store, stop| {
+        if let Err(e) = serve_until(addr, store, &cfg, stop) {
+            tracing::error!("cannot serve the HTTP API on {addr}: {e:#}");
+        }
+    }));
+    obsmon::tui::run(opts)?;
     Ok(exit::OK)
 }
 

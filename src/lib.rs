@@ -18,3 +18,4 @@ pub mod sky;
 pub mod stats;
 pub mod store;
 pub mod synth;
+pub mod tui;

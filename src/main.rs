@@ -21,10 +21,17 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(
-        cli.verbose,
-        matches!(cli.command, Some(Command::Watch { .. })),
-    );
+    let dashboard = commands::wants_dashboard(&cli);
+    let log = obsmon::tui::data::LogBuf::default();
+    if dashboard {
+        // The screen belongs to the dashboard: events go to its Log tab.
+        obsmon::tui::logging::init(log.clone(), cli.verbose);
+    } else {
+        init_logging(
+            cli.verbose,
+            matches!(cli.command, Some(Command::Watch { .. })),
+        );
+    }
     let config = match obsmon::config::Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -37,8 +44,18 @@ fn main() -> ExitCode {
     let cfg = &config;
     let result = match cli.command {
         _ if cli.index_only => commands::index(cfg, &db, &cli.dirs, &cli.index),
-        None if !cli.dirs.is_empty() => commands::index(cfg, &db, &cli.dirs, &cli.index),
+        None if !cli.dirs.is_empty() => {
+            commands::tui(cfg, &db, &cli.dirs, None, cli.tui.clone(), cli.serve, log)
+        }
+        None if dashboard => commands::demo_tui(cfg, 1024, 3.0, cli.tui.clone(), cli.serve, log),
         None => commands::demo(8, 1024),
+        Some(Command::Tui { dirs, flags, tui }) => {
+            let serve = flags.serve;
+            commands::tui(cfg, &db, &dirs, Some(flags), tui, serve, log)
+        }
+        Some(Command::Demo {
+            size, cadence, tui, ..
+        }) if dashboard => commands::demo_tui(cfg, size, cadence, tui, None, log),
         Some(Command::Index { dirs, flags }) => commands::index(cfg, &db, &dirs, &flags),
         Some(Command::Watch { dirs, flags }) => commands::watch(cfg, &db, &dirs, flags),
         Some(Command::Serve { addr }) => commands::serve(cfg, &db, addr),
@@ -78,7 +95,7 @@ fn main() -> ExitCode {
             seed,
             sources,
         }) => commands::synth(&dir, count, size, seed, sources),
-        Some(Command::Demo { count, size }) => commands::demo(count, size),
+        Some(Command::Demo { count, size, .. }) => commands::demo(count, size),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "obsmon", &mut std::io::stdout());

@@ -36,6 +36,8 @@ pub struct WatchOptions {
     pub jobs: usize,
     /// What each worker does.
     pub worker: WorkerOptions,
+    /// Set by another thread (the dashboard's retry key) to ask for a reconcile scan now.
+    pub rescan_request: Option<std::sync::Arc<AtomicBool>>,
 }
 
 impl Default for WatchOptions {
@@ -46,6 +48,7 @@ impl Default for WatchOptions {
             settle: Duration::from_millis(1000),
             jobs: super::default_jobs(),
             worker: WorkerOptions::default(),
+            rescan_request: None,
         }
     }
 }
@@ -271,6 +274,11 @@ impl<'a> Engine<'a> {
                 }
                 if Instant::now() >= deadline {
                     break;
+                }
+            }
+            if let Some(r) = &self.opts.rescan_request {
+                if r.swap(false, Ordering::Relaxed) {
+                    rescan_now = true;
                 }
             }
             // The scan: the source of truth.

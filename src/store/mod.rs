@@ -382,6 +382,30 @@ impl Store {
         self.commit(wtx)
     }
 
+    /// Forgets the stored attempt at `path` (its change key) and re-queues its job, so the next
+    /// scan of the live indexer or of a cron run tries the file again. The file is not touched.
+    pub fn forget_file(&self, path: &str) -> Result<()> {
+        let wtx = self.db.begin_write()?;
+        {
+            let mut t = Tables::open(&wtx, self.params)?;
+            t.files.remove(path)?;
+            let id = t.job_by_path.get(path)?.map(|v| v.value());
+            let old = match id {
+                Some(id) => t.jobs.get(id)?.map(|v| v.value().to_vec()),
+                None => None,
+            };
+            if let Some(old) = old {
+                let mut job: JobRecord = decode("jobs", &old)?;
+                job.state = "queued".into();
+                job.reason = Some("retry requested".into());
+                job.queued_at = Some(crate::fits::meta::iso(chrono::Utc::now()));
+                job.finished_at = None;
+                t.put_job(&mut job, false)?;
+            }
+        }
+        self.commit(wtx)
+    }
+
     /// Marks indexed paths as missing (rows kept, `state = missing`, `missing_since` set).
     pub fn mark_missing(&self, paths: &[String], now_iso: &str) -> Result<usize> {
         if paths.is_empty() {

@@ -1,0 +1,268 @@
+//! The terminal dashboard (`obsmon`, `obsmon DIR...`, `obsmon tui`, `obsmon demo`).
+//!
+//! Threads: the UI thread owns the terminal and the [`app::App`] state and runs a thin loop
+//! (input, data, draw at most ~10 times a second and only when something changed); a loader
+//! thread reads the store ([`data::Loader`]); the live indexer of `obsmon watch` runs in its own
+//! threads when directories are given (or stands by while another process holds the lease);
+//! the demo writes its synthetic sky from another. The terminal is restored on exit, on panic
+//! and on SIGTERM/SIGHUP; Ctrl-Z suspends.
+
+pub mod app;
+pub mod data;
+pub mod demo;
+pub mod logging;
+pub mod picture;
+pub mod theme;
+pub mod views;
+
+use std::io::{self, Stdout};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::config::Config;
+use crate::ingest::watch::WatchOptions;
+use crate::store::Store;
+
+/// Options of a dashboard session.
+pub struct Options {
+    /// Directories to index live in this process (empty: follow the database only).
+    pub dirs: Vec<PathBuf>,
+    /// The database.
+    pub db: PathBuf,
+    /// The configuration.
+    pub cfg: Config,
+    /// Colours (`None`: detect).
+    pub color: Option<theme::ColorMode>,
+    /// Capture the mouse (wheel scrolls).
+    pub mouse: bool,
+    /// Serve the HTTP API on this address too.
+    pub serve: Option<std::net::SocketAddr>,
+    /// The live indexer's options.
+    pub watch: WatchOptions,
+    /// The demo to run underneath, if any.
+    pub demo: Option<demo::DemoOptions>,
+    /// The log buffer that `logging::init` installed.
+    pub log: data::LogBuf,
+    /// Runs the HTTP API until the flag is set (given by the binary, which owns the server).
+    #[allow(clippy::type_complexity)]
+    pub serve_fn:
+        Option<Box<dyn FnOnce(std::net::SocketAddr, Arc<Store>, Arc<AtomicBool>) + Send + 'static>>,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Puts the terminal into dashboard mode.
+fn enter(mouse: bool) -> io::Result<Term> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    let mut t = Terminal::new(CrosstermBackend::new(out))?;
+    t.hide_cursor()?;
+    t.clear()?;
+    Ok(t)
+}
+
+/// Gives the terminal back (safe to call twice, and from the panic hook).
+pub fn leave() {
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Restores the terminal before the default panic message is printed.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+}
+
+/// Runs the dashboard until q, Ctrl-C, SIGTERM or SIGHUP.
+pub fn run(mut opts: Options) -> anyhow::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("cannot install signal handlers")?;
+    }
+    let mut store = Store::open(&opts.db)?;
+    store.set_params(opts.cfg.source_params());
+    let store = Arc::new(store);
+    let theme = theme::Theme::new(theme::ColorMode::detect(opts.color));
+
+    let rescan_request = Arc::new(AtomicBool::new(false));
+    let mut threads = Vec::new();
+    let context = match &opts.demo {
+        Some(d) => format!("demo {}", d.dir.display()),
+        None if opts.dirs.is_empty() => format!("following {}", opts.db.display()),
+        None => format!(
+            "watching {}",
+            opts.dirs
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    };
+    if let Some(d) = opts.demo.clone() {
+        let stop = Arc::clone(&stop);
+        threads.push(std::thread::spawn(move || demo::stream(&d, &stop)));
+    }
+    if !opts.dirs.is_empty() {
+        let (w_store, w_stop, dirs) = (Arc::clone(&store), Arc::clone(&stop), opts.dirs.clone());
+        let mut wopts = opts.watch.clone();
+        wopts.rescan_request = Some(Arc::clone(&rescan_request));
+        threads.push(std::thread::spawn(move || {
+            if let Err(e) = crate::ingest::watch::run_watch(&dirs, &w_store, &wopts, &w_stop) {
+                tracing::error!("the live indexer stopped: {e}");
+            }
+        }));
+        // The database size, hourly, for the growth check.
+        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = store.sample_size();
+                for _ in 0..600 {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }));
+    }
+    if let (Some(addr), Some(serve)) = (opts.serve, opts.serve_fn.take()) {
+        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || serve(addr, store, stop)));
+    }
+    let (want_tx, want_rx) = mpsc::channel();
+    let (data_tx, data_rx) = mpsc::channel();
+    {
+        let mut loader = data::Loader::new(
+            Arc::clone(&store),
+            opts.cfg.clone(),
+            data_tx,
+            Arc::clone(&opts.log),
+        );
+        loader.rescan_request = Some(Arc::clone(&rescan_request));
+        let stop = Arc::clone(&stop);
+        threads.push(std::thread::spawn(move || loader.run(want_rx, &stop)));
+    }
+
+    install_panic_hook();
+    let mut terminal = enter(opts.mouse).context("cannot set up the terminal")?;
+    let mut app = app::App::new(theme, Arc::clone(&opts.log), context);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &stop,
+        &want_tx,
+        &data_rx,
+        opts.mouse,
+    );
+    leave();
+    stop.store(true, Ordering::Relaxed);
+    drop(want_tx);
+    for t in threads {
+        let _ = t.join();
+    }
+    result
+}
+
+/// The loop: input and data in, a frame out when something changed (at most every 100 ms;
+/// ratatui sends only the cells that differ, so a steady screen costs nothing on the wire).
+fn event_loop(
+    terminal: &mut Term,
+    app: &mut app::App,
+    stop: &AtomicBool,
+    want_tx: &mpsc::Sender<data::Want>,
+    data_rx: &mpsc::Receiver<data::Update>,
+    mouse: bool,
+) -> anyhow::Result<()> {
+    const FRAME: Duration = Duration::from_millis(100);
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - FRAME;
+    let mut last_tick = Instant::now();
+    let mut last_want: Option<data::Want> = None;
+    while !stop.load(Ordering::Relaxed) && !app.quit {
+        while let Ok(u) = data_rx.try_recv() {
+            dirty |= app.apply(u);
+        }
+        // Ages on screen move once a second.
+        if last_tick.elapsed() >= Duration::from_secs(1) {
+            last_tick = Instant::now();
+            dirty = true;
+        }
+        if dirty && last_draw.elapsed() >= FRAME {
+            terminal.draw(|f| views::draw(f, app))?;
+            dirty = false;
+            last_draw = Instant::now();
+            let w = app.want();
+            if last_want.as_ref() != Some(&w) {
+                let _ = want_tx.send(w.clone());
+                last_want = Some(w);
+            }
+        }
+        let wait = if dirty {
+            FRAME.saturating_sub(last_draw.elapsed())
+        } else {
+            FRAME
+        };
+        if event::poll(wait)? {
+            match event::read()? {
+                Event::Key(k) => dirty |= app.key(k),
+                Event::Mouse(m) if mouse => dirty |= app.mouse(m),
+                Event::Resize(..) => dirty = true,
+                _ => {}
+            }
+        }
+        if app.suspend {
+            app.suspend = false;
+            suspend(terminal, mouse)?;
+            dirty = true;
+        }
+    }
+    Ok(())
+}
+
+/// Ctrl-Z: gives the terminal back, stops the process (SIGTSTP), and takes the terminal again
+/// when the shell continues it (`fg`).
+fn suspend(terminal: &mut Term, mouse: bool) -> anyhow::Result<()> {
+    leave();
+    // SAFETY: raising a signal on our own process; SIGTSTP's default action stops it here and
+    // SIGCONT resumes after this call.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    terminal.hide_cursor()?;
+    terminal.clear()?;
+    Ok(())
+}
