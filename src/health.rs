@@ -122,6 +122,19 @@ pub fn disk_space(path: &Path) -> Option<(u64, u64)> {
     Some((s.f_bavail as u64 * frsize, s.f_blocks as u64 * frsize))
 }
 
+/// Orders images by when they were written, then (files written within the filesystem's
+/// timestamp granularity tie) by observation time.
+pub fn newest_order(
+    a: &crate::store::records::ImageRecord,
+    b: &crate::store::records::ImageRecord,
+) -> std::cmp::Ordering {
+    a.mtime_ns.cmp(&b.mtime_ns).then(
+        a.mjd
+            .unwrap_or(0.0)
+            .total_cmp(&b.mjd.unwrap_or(0.0)),
+    )
+}
+
 /// Runs every check.
 pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec<Check>> {
     let h = &cfg.health;
@@ -133,7 +146,7 @@ pub fn run_checks(store: &Store, cfg: &Config, now: DateTime<Utc>) -> Result<Vec
     let newest = recent
         .iter()
         .filter(|r| naming::is_science(&r.kind))
-        .max_by_key(|r| r.mtime_ns);
+        .max_by(|a, b| crate::health::newest_order(a, b));
 
     // Age of the newest science image (by the file's mtime: when the pipeline wrote it).
     let age =

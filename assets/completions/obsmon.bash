@@ -67,6 +67,9 @@ _obsmon() {
             obsmon,synth)
                 cmd="obsmon__subcmd__synth"
                 ;;
+            obsmon,tui)
+                cmd="obsmon__subcmd__tui"
+                ;;
             obsmon,watch)
                 cmd="obsmon__subcmd__watch"
                 ;;
@@ -121,6 +124,9 @@ _obsmon() {
             obsmon__subcmd__help,synth)
                 cmd="obsmon__subcmd__help__subcmd__synth"
                 ;;
+            obsmon__subcmd__help,tui)
+                cmd="obsmon__subcmd__help__subcmd__tui"
+                ;;
             obsmon__subcmd__help,watch)
                 cmd="obsmon__subcmd__help__subcmd__watch"
                 ;;
@@ -131,7 +137,7 @@ _obsmon() {
 
     case "${cmd}" in
         obsmon)
-            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --metrics-file --db --config --verbose --help --version index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
+            opts="-j -v -h -V --index-only --json --jobs --no-pixels --no-sources --metrics-file --color --mouse --serve --db --config --verbose --help --version index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions tui demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +152,14 @@ _obsmon() {
                     return 0
                     ;;
                 --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "never 16 256 truecolor" -- "${cur}"))
+                    return 0
+                    ;;
+                --serve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,7 +223,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__demo)
-            opts="-v -h --count --size --db --config --verbose --help"
+            opts="-v -h --count --size --cadence --print --color --mouse --db --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +235,14 @@ _obsmon() {
                     ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cadence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "never 16 256 truecolor" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -283,7 +305,7 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help)
-            opts="index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions demo help"
+            opts="index watch serve health stats runs metrics images jobs show sources lightcurve detections synth config completions tui demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +543,20 @@ _obsmon() {
             return 0
             ;;
         obsmon__subcmd__help__subcmd__synth)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__help__subcmd__tui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -849,6 +885,60 @@ _obsmon() {
                     ;;
                 --sources)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        obsmon__subcmd__tui)
+            opts="-j -v -h --poll --rescan --settle --jobs --metrics-addr --serve --color --mouse --db --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --poll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rescan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "never 16 256 truecolor" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -18,12 +18,18 @@ _obsmon() {
 '-j+[Worker threads \[default\: number of cores\]]:N:_default' \
 '--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
 '--metrics-file=[After the run, write the Prometheus exposition to PATH (atomically), for node_exporter'\''s textfile collector]:PATH:_files' \
+'--color=[Colours\: never, 16, 256 or truecolor \[default\: from NO_COLOR, COLORTERM and TERM\]]:WHEN:((never\:"No colour at all (also \`NO_COLOR\`)\: pictures become greyscale glyphs"
+16\:"The 16 ANSI colours"
+256\:"The xterm 256-colour palette"
+truecolor\:"24-bit colour"))' \
+'--serve=[With the dashboard\: also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1\:8889)]:ADDR:_default' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
 '--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
 '--index-only[Index DIR... once and exit (the same as \`obsmon index DIR...\`), for cron]' \
 '--json[Print the run'\''s summary as one JSON object]' \
 '--no-pixels[Header metadata only\: do not read pixels (no noise, peak, dynamic range, sources)]' \
 '--no-sources[Image statistics without the source finder and association]' \
+'--mouse[Capture the mouse (the wheel scrolls); off by default so the terminal'\''s own selection and copy keep working]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -251,16 +257,46 @@ _arguments "${_arguments_options[@]}" : \
 ':shell -- The shell:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
-(demo)
+(tui)
 _arguments "${_arguments_options[@]}" : \
-'--count=[Number of images]:COUNT:_default' \
-'--size=[Image size, pixels]:SIZE:_default' \
+'--poll=[Scan only, every SECS seconds (network filesystems, where file events do not arrive)]::SECS:_default' \
+'--rescan=[Full reconcile scan every SECS seconds \[default\: 60, or the config file'\''s\]]:SECS:_default' \
+'--settle=[Seconds a file must stay unchanged before it is read (when no close or rename is seen) \[default\: 1, or the config file'\''s\]]:SECS:_default' \
+'-j+[Worker threads \[default\: number of cores\]]:N:_default' \
+'--jobs=[Worker threads \[default\: number of cores\]]:N:_default' \
+'--metrics-addr=[Serve Prometheus metrics on ADDR (e.g. 127.0.0.1\:9464) at /metrics]:ADDR:_default' \
+'--serve=[Also serve the read-only HTTP API on ADDR (e.g. 127.0.0.1\:8889)]:ADDR:_default' \
+'--color=[Colours\: never, 16, 256 or truecolor \[default\: from NO_COLOR, COLORTERM and TERM\]]:WHEN:((never\:"No colour at all (also \`NO_COLOR\`)\: pictures become greyscale glyphs"
+16\:"The 16 ANSI colours"
+256\:"The xterm 256-colour palette"
+truecolor\:"24-bit colour"))' \
 '--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
 '--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--mouse[Capture the mouse (the wheel scrolls); off by default so the terminal'\''s own selection and copy keep working]' \
 '*-v[More log output on stderr (-v info, -vv debug)]' \
 '*--verbose[More log output on stderr (-v info, -vv debug)]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'*::dirs -- Directories to index live:_files' \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+'--count=[With --print\: number of images]:COUNT:_default' \
+'--size=[Image size, pixels]:SIZE:_default' \
+'--cadence=[Seconds between images]:CADENCE:_default' \
+'--color=[Colours\: never, 16, 256 or truecolor \[default\: from NO_COLOR, COLORTERM and TERM\]]:WHEN:((never\:"No colour at all (also \`NO_COLOR\`)\: pictures become greyscale glyphs"
+16\:"The 16 ANSI colours"
+256\:"The xterm 256-colour palette"
+truecolor\:"24-bit colour"))' \
+'--db=[The database file \[default\: \$XDG_DATA_HOME/obsmon/index.redb\]]:PATH:_files' \
+'--config=[The configuration file \[default\: \$XDG_CONFIG_HOME/obsmon/obsmon.toml\]]:PATH:_files' \
+'--print[Print a summary instead of the dashboard]' \
+'--mouse[Capture the mouse (the wheel scrolls); off by default so the terminal'\''s own selection and copy keep working]' \
+'*-v[More log output on stderr (-v info, -vv debug)]' \
+'*--verbose[More log output on stderr (-v info, -vv debug)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (help)
@@ -339,6 +375,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(tui)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (demo)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -375,7 +415,8 @@ _obsmon_commands() {
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
 'config:Print the configuration in effect, or with --default the commented default file' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
-'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
+'tui:The dashboard on DIR... (indexed live in this process, or followed while another live indexer holds the database); with no DIR, follows the database only' \
+'demo:The demo\: a synthetic sky streamed into a temporary directory (removed on exit), with the dashboard on top. Without a terminal (or with --print)\: index a few images and print' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'obsmon commands' commands "$@"
@@ -424,7 +465,8 @@ _obsmon__subcmd__help_commands() {
 'synth:Write a synthetic DSA-110-like sky\: N images and a truth CSV beside each' \
 'config:Print the configuration in effect, or with --default the commented default file' \
 'completions:Print a shell completion script (bash, zsh, fish, elvish, powershell)' \
-'demo:The demo\: a synthetic sky written into a temporary directory and indexed' \
+'tui:The dashboard on DIR... (indexed live in this process, or followed while another live indexer holds the database); with no DIR, follows the database only' \
+'demo:The demo\: a synthetic sky streamed into a temporary directory (removed on exit), with the dashboard on top. Without a terminal (or with --print)\: index a few images and print' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'obsmon help commands' commands "$@"
@@ -514,6 +556,11 @@ _obsmon__subcmd__help__subcmd__synth_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon help synth commands' commands "$@"
 }
+(( $+functions[_obsmon__subcmd__help__subcmd__tui_commands] )) ||
+_obsmon__subcmd__help__subcmd__tui_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon help tui commands' commands "$@"
+}
 (( $+functions[_obsmon__subcmd__help__subcmd__watch_commands] )) ||
 _obsmon__subcmd__help__subcmd__watch_commands() {
     local commands; commands=()
@@ -573,6 +620,11 @@ _obsmon__subcmd__stats_commands() {
 _obsmon__subcmd__synth_commands() {
     local commands; commands=()
     _describe -t commands 'obsmon synth commands' commands "$@"
+}
+(( $+functions[_obsmon__subcmd__tui_commands] )) ||
+_obsmon__subcmd__tui_commands() {
+    local commands; commands=()
+    _describe -t commands 'obsmon tui commands' commands "$@"
 }
 (( $+functions[_obsmon__subcmd__watch_commands] )) ||
 _obsmon__subcmd__watch_commands() {

@@ -386,6 +386,11 @@ impl Loader {
         }
     }
 
+    /// Replaces what the UI shows (what [`Loader::run`] does with each message).
+    pub fn set_want(&mut self, w: Want) {
+        self.want = w;
+    }
+
     /// One round: answers whatever is out of date. Public for tests and the scale benchmark.
     pub fn step(&mut self) -> anyhow::Result<()> {
         if let Some(path) = self.want.retry.take() {
@@ -454,7 +459,7 @@ impl Loader {
         let newest = recent
             .iter()
             .filter(|r| naming::is_science(&r.kind))
-            .max_by_key(|r| r.mtime_ns)
+            .max_by(|a, b| crate::health::newest_order(a, b))
             .cloned();
         let mut per_hour = vec![0u64; 24];
         let mut noise: Vec<Vec<f64>> = vec![Vec::new(); 24];

@@ -16,7 +16,10 @@ use crate::tui::data::IMAGE_COLUMNS;
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let v = &app.images;
-    let wide = area.width >= 110;
+    // Wide terminals get every column; narrow ones keep the name whole (pipelines put the
+    // time and product in it) and drop field, beam and dynamic range.
+    let wide = area.width >= 150;
+    let mid = area.width >= 100;
     let block = Block::default()
         .borders(Borders::TOP)
         .title(table_title("images", v, IMAGE_COLUMNS))
@@ -27,7 +30,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if wide {
         header.push("field");
     }
-    header.extend(["noise mJy", "DR"]);
+    header.push("noise mJy");
+    if mid {
+        header.push("DR");
+    }
     if wide {
         header.push("beam \"");
     }
@@ -63,24 +69,31 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 } else {
                     Style::default()
                 };
-                row(r, wide, app).style(style)
+                row(r, wide, mid, app).style(style)
             }
             None => Row::new(vec![Cell::from("…")]),
         })
         .collect();
     let mut widths = vec![
-        Constraint::Length(if wide { 19 } else { 14 }),
+        Constraint::Length(match (wide, mid) {
+            (true, _) => 19,
+            (false, true) => 14,
+            _ => 8,
+        }),
         Constraint::Min(14),
         Constraint::Length(8),
     ];
     if wide {
         widths.push(Constraint::Length(14));
     }
-    widths.extend([Constraint::Length(10), Constraint::Length(6)]);
+    widths.push(Constraint::Length(9));
+    if mid {
+        widths.push(Constraint::Length(6));
+    }
     if wide {
         widths.push(Constraint::Length(10));
     }
-    widths.extend([Constraint::Length(5), Constraint::Length(10)]);
+    widths.extend([Constraint::Length(4), Constraint::Length(8)]);
     let empty = v.total() == 0 && v.page.building.is_none();
     f.render_widget(
         Table::new(rows, widths)
@@ -100,17 +113,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn row<'a>(r: &'a ImageRecord, wide: bool, app: &App) -> Row<'a> {
+fn row<'a>(r: &'a ImageRecord, wide: bool, mid: bool, app: &App) -> Row<'a> {
     let t = &app.theme;
     let time = r
         .mjd
         .and_then(mjd_to_datetime)
-        .map(|d| {
-            if wide {
-                d.format("%Y-%m-%d %H:%M:%S").to_string()
-            } else {
-                d.format("%m-%d %H:%M:%S").to_string()
-            }
+        .map(|d| match (wide, mid) {
+            (true, _) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            (false, true) => d.format("%m-%d %H:%M:%S").to_string(),
+            _ => d.format("%H:%M:%S").to_string(),
         })
         .unwrap_or_else(|| "-".into());
     let state = if r.state == "indexed" && !r.warnings.is_empty() {
@@ -129,9 +140,11 @@ fn row<'a>(r: &'a ImageRecord, wide: bool, app: &App) -> Row<'a> {
     cells.push(Cell::from(
         Line::from(opt(r.noise_jy, |n| format!("{:.3}", n * 1e3))).right_aligned(),
     ));
-    cells.push(Cell::from(
-        Line::from(opt(r.dynamic_range, |d| format!("{d:.0}"))).right_aligned(),
-    ));
+    if mid {
+        cells.push(Cell::from(
+            Line::from(opt(r.dynamic_range, |d| format!("{d:.0}"))).right_aligned(),
+        ));
+    }
     if wide {
         cells.push(Cell::from(
             match (r.beam_major_arcsec, r.beam_minor_arcsec) {

@@ -48,6 +48,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             }
         })
         .collect();
+    let name_w = files
+        .iter()
+        .map(|j| crate::output::file_name(&j.path).chars().count())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 48) as u16;
     let title = format!(
         " failed and incomplete files ({}) · r retries the selected one ",
         files.len()
@@ -57,9 +63,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             rows,
             [
                 Constraint::Length(10),
-                Constraint::Length(11),
+                Constraint::Length(8),
                 Constraint::Length(3),
-                Constraint::Percentage(35),
+                Constraint::Length(name_w),
                 Constraint::Min(10),
             ],
         )

@@ -150,7 +150,7 @@ pub fn mjd_text(mjd: Option<f64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// "13:30:07" (today) or "10-28 13:30" from an ISO time.
+/// "13:30:07" (within 20 h) or "10-28 13" from an ISO time (8 columns either way).
 pub fn short_time(iso: Option<&str>) -> String {
     let Some(t) = iso.and_then(|s| DateTime::parse_from_rfc3339(s).ok()) else {
         return "-".into();
@@ -159,7 +159,7 @@ pub fn short_time(iso: Option<&str>) -> String {
     if (Utc::now() - t).num_hours() < 20 {
         t.format("%H:%M:%S").to_string()
     } else {
-        t.format("%m-%d %H:%M").to_string()
+        t.format("%m-%d %Hh").to_string()
     }
 }
 

@@ -61,7 +61,7 @@ fn summary(f: &mut Frame, area: Rect, app: &App) {
     let budget = (area.height as usize).saturating_sub(8).clamp(1, 4);
     for c in failing.iter().take(budget) {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<5}", c.state.word()), t.state(c.state)),
+            Span::styled(format!(" {:<8}", c.state.word()), t.state(c.state)),
             Span::raw(format!("{}: {}", c.name, c.message)),
         ]));
     }
@@ -140,6 +140,14 @@ fn sparklines(f: &mut Frame, a: Rect, b: Rect, app: &App) {
     let t = &app.theme;
     let o = &app.overview;
     let total: u64 = o.per_hour.iter().sum();
+    // The 24 hours spread over the whole width, the newest hour at the right edge.
+    let cols = (a.width.saturating_sub(1) as usize).max(24);
+    let widen = |v: &[u64]| -> Vec<u64> {
+        (0..cols)
+            .map(|x| v.get(x * v.len() / cols).copied().unwrap_or(0))
+            .collect()
+    };
+    let per_hour = widen(&o.per_hour);
     f.render_widget(
         Sparkline::default()
             .block(
@@ -148,7 +156,7 @@ fn sparklines(f: &mut Frame, a: Rect, b: Rect, app: &App) {
                     .title(format!(" images/hour, 24 h ({total}) "))
                     .title_style(t.dim()),
             )
-            .data(&o.per_hour)
+            .data(&per_hour)
             .style(t.title()),
         a,
     );
@@ -157,6 +165,7 @@ fn sparklines(f: &mut Frame, a: Rect, b: Rect, app: &App) {
         .iter()
         .map(|n| n.map_or(0, |v| (v * 1000.0).round() as u64))
         .collect();
+    let noise = widen(&noise);
     let last = o.noise_per_hour.iter().rev().find_map(|n| *n);
     f.render_widget(
         Sparkline::default()

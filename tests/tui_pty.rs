@@ -1,0 +1,277 @@
+//! The real binary in a pseudo-terminal, read back through a terminal emulator (vt100): a FITS
+//! file written into the watched directory appears with its name and measured noise; the
+//! filter, the sort and a tab switch are driven by real key presses; q, SIGTERM and the demo's
+//! exit leave the terminal restored (and the demo's temporary directory removed).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use obsmon::synth::{Sky, SkyConfig};
+
+struct Pty {
+    child: Child,
+    master: std::fs::File,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str], rows: u16, cols: u16) -> Pty {
+        let (mut master, mut slave) = (0, 0);
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two fds into the given ints; the null pointers ask for no name
+        // and default terminal settings.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &ws,
+            )
+        };
+        assert_eq!(rc, 0, "openpty failed");
+        // SAFETY: both fds were just opened for us and are owned here only.
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let mut cmd = common::obsmon();
+        cmd.args(args)
+            .env("TERM", "xterm-256color")
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        // SAFETY: only async-signal-safe calls between fork and exec: a new session with the
+        // pty as its controlling terminal, as a login shell would have.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        let master = std::fs::File::from(master);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let (mut reader, parser) = (master.try_clone().unwrap(), Arc::clone(&screen));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty {
+            child,
+            master,
+            screen,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, secs: u64) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let t = self.text();
+            if t.contains(what) {
+                return t;
+            }
+            assert!(
+                Instant::now() < end,
+                "{what:?} did not appear in {secs} s:\n{t}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.master.write_all(keys.as_bytes()).unwrap();
+        self.master.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_exit(&mut self, secs: u64) -> std::process::ExitStatus {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                // Let the reader take in the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return s;
+            }
+            assert!(Instant::now() < end, "no exit within {secs} s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn restored(&self) -> bool {
+        let p = self.screen.lock().unwrap();
+        !p.screen().alternate_screen() && !p.screen().hide_cursor()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sky(noise_jy: f64) -> Sky {
+    Sky::new(SkyConfig {
+        size: 256,
+        n_sources: 8,
+        snr_range: (30.0, 200.0),
+        noise_jy,
+        start: chrono::Utc::now() - chrono::Duration::minutes(10),
+        ..Default::default()
+    })
+}
+
+fn noise_on_row(screen: &str, name: &str) -> f64 {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(name))
+        .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"));
+    // The noise column is the first number with three decimals after the name.
+    let rest = &line[line.find(name).unwrap() + name.len()..];
+    rest.split_whitespace()
+        .find_map(|w| w.parse::<f64>().ok().filter(|_| w.contains('.')))
+        .unwrap_or_else(|| panic!("no noise on {line:?}"))
+}
+
+#[test]
+fn live_dashboard_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let imgs = dir.path().join("imgs");
+    std::fs::create_dir(&imgs).unwrap();
+    let db = dir.path().join("d.redb");
+    let mut pty = Pty::spawn(
+        &[
+            "tui",
+            imgs.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--settle",
+            "0.2",
+            "--rescan",
+            "2",
+        ],
+        30,
+        100,
+    );
+    pty.wait_for("1 Overview", 10);
+    pty.send("2");
+    pty.wait_for("no images indexed yet", 10);
+
+    // A file written while the dashboard runs: its name and measured noise (2 mJy injected).
+    let s = sky(2.0e-3);
+    let name0 = s.file_name(0);
+    s.write_epoch(&imgs, 0).unwrap();
+    let screen = pty.wait_for(&name0, 15);
+    let noise = noise_on_row(&screen, &name0);
+    assert!((1.9..2.1).contains(&noise), "noise {noise} mJy:\n{screen}");
+
+    let name1 = s.file_name(1);
+    s.write_epoch(&imgs, 1).unwrap();
+    pty.wait_for(&name1, 15);
+    pty.wait_for("images 1/2", 5);
+
+    // Filter by key presses: only the first file stays.
+    pty.send("/");
+    pty.send(&name0[11..19]);
+    pty.send("\r");
+    let screen = pty.wait_for("images 1/1", 5);
+    assert!(
+        screen.contains(&name0) && !screen.contains(&name1),
+        "{screen}"
+    );
+    // Clear it, then sort by name ascending (s, then S reverses).
+    pty.send("/");
+    pty.send(&"\x7f".repeat(12));
+    pty.send("\r");
+    pty.wait_for("images 1/2", 5);
+    pty.send("s");
+    pty.send("S");
+    let screen = pty.wait_for("by name ↑", 5);
+    assert!(screen.find(&name0) < screen.find(&name1), "{screen}");
+
+    // Tab switches to Sources.
+    pty.send("\t");
+    pty.wait_for("sources 1/", 10);
+    // Help, any key closes it; q quits with the terminal restored.
+    pty.send("?");
+    pty.wait_for("any key closes this help", 5);
+    pty.send("x");
+    pty.send("q");
+    let status = pty.wait_exit(5);
+    assert!(status.success(), "{status:?}");
+    assert!(pty.restored(), "terminal left in the dashboard's mode");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.redb");
+    let mut pty = Pty::spawn(&["tui", "--db", db.to_str().unwrap()], 24, 80);
+    pty.wait_for("following", 10);
+    assert!(!pty.restored());
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(pty.child.id() as i32, libc::SIGTERM);
+    }
+    let status = pty.wait_exit(5);
+    assert!(status.success(), "{status:?}");
+    assert!(pty.restored());
+}
+
+#[test]
+fn demo_streams_and_cleans_up() {
+    let mut pty = Pty::spawn(&["demo", "--size", "128", "--cadence", "0.5"], 24, 80);
+    let screen = pty.wait_for("demo /", 10);
+    let path = screen
+        .lines()
+        .find_map(|l| l.split_whitespace().skip_while(|w| *w != "demo").nth(1))
+        .map(|p| Path::new(p).to_path_buf())
+        .unwrap();
+    assert!(path.exists(), "{}", path.display());
+    // The backfill and the stream arrive: a dozen images and more.
+    pty.send("2");
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        let t = pty.text();
+        let n = t
+            .split("images 1/")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse::<u32>().ok());
+        if n.is_some_and(|n| n >= 14) {
+            break;
+        }
+        assert!(Instant::now() < end, "demo did not stream:\n{t}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    pty.send("q");
+    assert!(pty.wait_exit(10).success());
+    assert!(pty.restored());
+    assert!(
+        !path.exists(),
+        "the demo's directory {} is left",
+        path.display()
+    );
+}
