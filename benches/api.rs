@@ -15,9 +15,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use obsmon::store::records::{Detection, ImageRecord, JobRecord};
-use obsmon::store::{FileState, FileStatus, Outcome, Store};
-
 fn main() {
     let n_images = arg("--images", 100_000);
     let n_sources = arg("--sources", 50_000);
@@ -28,7 +25,7 @@ fn main() {
     if !db.exists() {
         eprintln!("building {} ...", db.display());
         let t0 = Instant::now();
-        build(&db, n_images, n_sources);
+        build(&db, n_images, n_sources, 1_761_658_207);
         eprintln!("built in {:.1} s", t0.elapsed().as_secs_f64());
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -143,91 +140,4 @@ fn request(addr: &str, path: &str) -> (u16, usize) {
     s.read_to_end(&mut buf).unwrap();
     let status = std::str::from_utf8(&buf[9..12]).unwrap().parse().unwrap();
     (status, buf.len())
-}
-
-fn build(db: &Path, n_images: usize, n_sources: usize) {
-    let store = Store::open(db).unwrap();
-    let per_image = 50usize;
-    let with_sources = n_sources.div_ceil(per_image);
-    let mut batch = Vec::new();
-    for i in 0..n_images {
-        let t = 1_761_658_207i64 + i as i64 * 300;
-        let dt = chrono::DateTime::from_timestamp(t, 0).unwrap();
-        let group = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
-        let path = format!("/stage/images/{group}.img-image.fits");
-        let mjd = t as f64 / 86_400.0 + 40_587.0;
-        let detections: Vec<Detection> = if i < with_sources {
-            (0..per_image)
-                .map(|k| {
-                    let n = i * per_image + k;
-                    Detection {
-                        ra_deg: (n % 3600) as f64 * 0.1,
-                        dec_deg: -60.0 + (n / 3600) as f64 * 0.1,
-                        ra_err_arcsec: 0.5,
-                        dec_err_arcsec: 0.5,
-                        peak_jy: 0.01,
-                        peak_err_jy: 0.001,
-                        flux_jy: 0.01,
-                        flux_err_jy: 0.001,
-                        snr: 10.0,
-                        mjd,
-                        ..Default::default()
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        batch.push(Outcome {
-            path: path.clone(),
-            job: Some(JobRecord {
-                path: path.clone(),
-                state: "done".into(),
-                attempts: 1,
-                finished_at: Some(obsmon::fits::meta::iso(dt)),
-                mtime_ns: t * 1_000_000_000,
-                ..Default::default()
-            }),
-            image: Some(ImageRecord {
-                path,
-                file_size: 101_606_400,
-                mtime: obsmon::fits::meta::iso(dt),
-                mtime_ns: t * 1_000_000_000,
-                shape: vec![5040, 5040, 1, 1],
-                bitpix: Some(-32),
-                kind: "image".into(),
-                group_id: Some(group.clone()),
-                field_name: Some("DSA110".into()),
-                telescope: Some("DSA-110".into()),
-                beam_major_arcsec: Some(12.0),
-                beam_minor_arcsec: Some(11.0),
-                center_ra_deg: Some(150.0),
-                center_dec_deg: Some(37.2),
-                freq_ghz: Some(1.405),
-                date_obs: Some(obsmon::fits::meta::iso(dt)),
-                mjd: Some(mjd),
-                time_source: "header".into(),
-                noise_jy: Some(0.001),
-                peak_jy: Some(1.0),
-                dynamic_range: Some(1000.0),
-                state: "indexed".into(),
-                indexed_at: obsmon::fits::meta::iso(dt),
-                n_sources: (i < with_sources).then_some(0),
-                ..Default::default()
-            }),
-            file: FileState {
-                size: 101_606_400,
-                mtime_ns: t * 1_000_000_000,
-                status: FileStatus::Indexed,
-            },
-            detections,
-            forced: Vec::new(),
-            beam_major_arcsec: Some(12.0),
-        });
-        if batch.len() >= 1000 {
-            store.commit_outcomes(&mut batch).unwrap();
-            batch.clear();
-        }
-    }
-    store.commit_outcomes(&mut batch).unwrap();
 }

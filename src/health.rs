@@ -128,11 +128,9 @@ pub fn newest_order(
     a: &crate::store::records::ImageRecord,
     b: &crate::store::records::ImageRecord,
 ) -> std::cmp::Ordering {
-    a.mtime_ns.cmp(&b.mtime_ns).then(
-        a.mjd
-            .unwrap_or(0.0)
-            .total_cmp(&b.mjd.unwrap_or(0.0)),
-    )
+    a.mtime_ns
+        .cmp(&b.mtime_ns)
+        .then(a.mjd.unwrap_or(0.0).total_cmp(&b.mjd.unwrap_or(0.0)))
 }
 
 /// Runs every check.

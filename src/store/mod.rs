@@ -178,6 +178,12 @@ impl Store {
     /// Opens (creating if needed) the database at `path` in multi-writer mode and checks the
     /// schema version.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with_cache(path, 64 * 1024 * 1024)
+    }
+
+    /// [`Store::open`] with a page cache of `cache_bytes` (the dashboard keeps it small: its
+    /// reads are pages of rows and whole-table scans, neither helped by a large cache).
+    pub fn open_with_cache(path: &Path, cache_bytes: usize) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
@@ -186,7 +192,7 @@ impl Store {
         }
         let db = Database::builder()
             .set_concurrency_mode(ConcurrencyMode::MultiWriter)
-            .set_cache_size(64 * 1024 * 1024)
+            .set_cache_size(cache_bytes)
             .create(path)
             .map_err(|source| StoreError::Open {
                 path: path.to_path_buf(),

@@ -265,22 +265,49 @@ struct SourceKeys {
     last_detected_mjd: f64,
 }
 
-/// A sort key: numbers (missing values sort first ascending) or text.
-#[derive(PartialEq, PartialOrd)]
-enum Key {
-    Num(f64),
-    Text(String),
+/// A text sort key: the first 32 bytes (UTF-8 byte order is code point order). Fixed size,
+/// so an order over a million names needs no allocation per row; names that agree in their
+/// first 32 bytes fall back to time order.
+fn text_key(s: &str) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    for (d, b) in k.iter_mut().zip(s.bytes()) {
+        *d = b;
+    }
+    k
 }
 
-fn num(v: Option<f64>) -> Key {
-    Key::Num(v.filter(|x| x.is_finite()).unwrap_or(f64::NEG_INFINITY))
+/// A number sort key: missing or non-finite values sort first ascending.
+fn num_key(v: Option<f64>) -> f64 {
+    v.filter(|x| x.is_finite()).unwrap_or(f64::NEG_INFINITY)
 }
 
-fn cmp_keys(a: &Key, b: &Key) -> std::cmp::Ordering {
-    match (a, b) {
-        (Key::Num(x), Key::Num(y)) => x.total_cmp(y),
-        (Key::Text(x), Key::Text(y)) => x.cmp(y),
-        _ => std::cmp::Ordering::Equal,
+/// Sorts (key, time, id) rows by key, ties newest first then by id, and keeps the ids.
+fn sorted_ids<K>(
+    mut keyed: Vec<(K, f64, u64)>,
+    desc: bool,
+    cmp: impl Fn(&K, &K) -> std::cmp::Ordering,
+) -> Vec<u64> {
+    // Unstable sort (no buffer of half the rows); ids are unique, so the order is total.
+    keyed.sort_unstable_by(|a, b| {
+        cmp(&a.0, &b.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+    });
+    if desc {
+        keyed.reverse();
+    }
+    let mut ids: Vec<u64> = keyed.into_iter().map(|k| k.2).collect();
+    ids.shrink_to_fit();
+    ids
+}
+
+/// Gives memory freed after a large scan back to the system (glibc keeps it otherwise, and a
+/// dashboard left open for weeks should not sit on its largest sort).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -311,6 +338,73 @@ impl Order {
 
 fn lower_contains(hay: &str, needle_lower: &str) -> bool {
     needle_lower.is_empty() || hay.to_lowercase().contains(needle_lower)
+}
+
+/// Decodes every row of a table keyed by id with `f`, keeping what it returns: the id range
+/// split over the cores (one read snapshot), for orders over a million rows.
+fn scan_parallel<K, O>(
+    store: &Store,
+    def: redb::TableDefinition<u64, &[u8]>,
+    name: &'static str,
+    f: impl Fn(K) -> Option<O> + Sync,
+) -> anyhow::Result<Vec<O>>
+where
+    K: serde::de::DeserializeOwned,
+    O: Send,
+{
+    let rtx = store.read()?;
+    let t = rtx.open_table(def)?;
+    let (Some(first), Some(last)) = (t.first()?, t.last()?) else {
+        return Ok(Vec::new());
+    };
+    let (lo, hi) = (first.0.value(), last.0.value());
+    drop((first, last));
+    let parts = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8) as u64;
+    let step = (hi - lo) / parts + 1;
+    let scan = |from: u64, to: u64| -> anyhow::Result<Vec<O>> {
+        let t = rtx.open_table(def)?;
+        let mut out = Vec::with_capacity((to - from).min(t.len()?) as usize);
+        for e in t.range(from..to.min(hi.saturating_add(1)).max(from))? {
+            let (_, v) = e?;
+            let k: K = serde_json::from_slice(v.value()).map_err(|source| StoreError::Decode {
+                table: name,
+                source,
+            })?;
+            if let Some(o) = f(k) {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    };
+    let results: Vec<anyhow::Result<Vec<O>>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..parts)
+            .map(|i| {
+                let from = lo.saturating_add(i * step);
+                let to = from.saturating_add(step);
+                let scan = &scan;
+                sc.spawn(move || scan(from, to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a scan thread panicked")))
+            })
+            .collect()
+    });
+    // One allocation of the final size: the parts are appended and dropped one by one.
+    let mut parts = Vec::with_capacity(results.len());
+    for r in results {
+        parts.push(r?);
+    }
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    Ok(out)
 }
 
 /// The loader's state.
@@ -364,7 +458,8 @@ impl Loader {
     }
 
     /// Runs until `stop` is set or the UI is gone: reads wants, answers them, follows the
-    /// database. Wakes every 250 ms to look at the generation counter (one small read).
+    /// database. Wakes every 250 ms to look at the generation counter (one small read); what
+    /// depends on the clock (health, ages) is recomputed every 10 s.
     pub fn run(mut self, wants: Receiver<Want>, stop: &AtomicBool) {
         while !stop.load(Ordering::Relaxed) {
             match wants.recv_timeout(Duration::from_millis(250)) {
@@ -404,7 +499,7 @@ impl Loader {
         let changed = self.generation != Some(generation);
         let clock = self
             .overview_at
-            .is_none_or(|t| t.elapsed() >= Duration::from_secs(5));
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(10));
         if changed || clock {
             self.overview(generation)?;
             self.jobs()?;
@@ -701,48 +796,49 @@ impl Loader {
 
     fn build_image_order(&self, w: &TableWant, generation: u64) -> anyhow::Result<Order> {
         let t0 = Instant::now();
-        let rtx = self.store.read()?;
-        let t = rtx.open_table(IMAGES)?;
         let needle = w.filter.to_lowercase();
-        let mut keyed: Vec<(Key, f64, u64)> = Vec::new();
-        for e in t.iter()? {
-            let (_, v) = e?;
-            let r: ImageKeys =
-                serde_json::from_slice(v.value()).map_err(|source| StoreError::Decode {
-                    table: "images",
-                    source,
-                })?;
-            let name = crate::output::file_name(&r.path);
-            let hit = lower_contains(&name, &needle)
+        let hit = |r: &ImageKeys| {
+            lower_contains(&crate::output::file_name(&r.path), &needle)
                 || lower_contains(&r.kind, &needle)
                 || lower_contains(r.field_name.as_deref().unwrap_or(""), &needle)
-                || lower_contains(&r.state, &needle);
-            if !hit {
-                continue;
-            }
-            let key = match w.sort {
-                1 => Key::Text(name.to_string()),
-                2 => Key::Text(r.kind),
-                3 => Key::Text(r.field_name.unwrap_or_default()),
-                4 => num(r.noise_jy),
-                5 => num(r.dynamic_range),
-                6 => num(r.beam_major_arcsec),
-                7 => num(r.n_sources.map(f64::from)),
-                8 => Key::Text(r.state),
-                _ => num(r.mjd),
-            };
-            keyed.push((key, r.mjd.unwrap_or(0.0), r.id));
-        }
-        // Ties by time, newest first.
-        keyed.sort_by(|a, b| cmp_keys(&a.0, &b.0).then(b.1.total_cmp(&a.1)));
-        if w.desc {
-            keyed.reverse();
-        }
+                || lower_contains(&r.state, &needle)
+        };
+        let ids = if matches!(w.sort, 1 | 2 | 3 | 8) {
+            let keyed = scan_parallel(&self.store, IMAGES, "images", |r: ImageKeys| {
+                if !hit(&r) {
+                    return None;
+                }
+                let key = match w.sort {
+                    1 => text_key(&crate::output::file_name(&r.path)),
+                    2 => text_key(&r.kind),
+                    3 => text_key(r.field_name.as_deref().unwrap_or("")),
+                    _ => text_key(&r.state),
+                };
+                Some((key, r.mjd.unwrap_or(0.0), r.id))
+            })?;
+            sorted_ids(keyed, w.desc, |a, b| a.cmp(b))
+        } else {
+            let keyed = scan_parallel(&self.store, IMAGES, "images", |r: ImageKeys| {
+                if !hit(&r) {
+                    return None;
+                }
+                let key = match w.sort {
+                    4 => r.noise_jy,
+                    5 => r.dynamic_range,
+                    6 => r.beam_major_arcsec,
+                    7 => r.n_sources.map(f64::from),
+                    _ => r.mjd,
+                };
+                Some((num_key(key), r.mjd.unwrap_or(0.0), r.id))
+            })?;
+            sorted_ids(keyed, w.desc, |a, b| a.total_cmp(b))
+        };
+        release_free_memory();
         Ok(Order {
             sort: w.sort,
             desc: w.desc,
             filter: w.filter.clone(),
-            ids: keyed.into_iter().map(|k| k.2).collect(),
+            ids,
             generation,
             built: Instant::now(),
             took: t0.elapsed(),
@@ -760,6 +856,13 @@ impl Loader {
             None => true,
         };
         if need {
+            if !self.source_order.as_ref().is_some_and(|o| o.fits(&w)) {
+                self.send(Update::Sources(Page {
+                    want: w.clone(),
+                    building: Some(format!("sorting by {}…", SOURCE_COLUMNS[w.sort])),
+                    ..Default::default()
+                }));
+            }
             self.source_order = Some(self.build_source_order(&w, generation)?);
         }
         let order = self
@@ -788,43 +891,41 @@ impl Loader {
 
     fn build_source_order(&self, w: &TableWant, generation: u64) -> anyhow::Result<Order> {
         let t0 = Instant::now();
-        let rtx = self.store.read()?;
-        let t = rtx.open_table(SOURCES)?;
         let needle = w.filter.to_lowercase();
-        let mut keyed: Vec<(Key, u64)> = Vec::new();
-        for e in t.iter()? {
-            let (_, v) = e?;
-            let s: SourceKeys =
-                serde_json::from_slice(v.value()).map_err(|source| StoreError::Decode {
-                    table: "sources",
-                    source,
-                })?;
-            let hit = lower_contains(&s.name, &needle) || (needle == "variable" && s.is_variable);
-            if !hit {
-                continue;
-            }
-            let key = match w.sort {
-                0 => Key::Text(s.name),
-                1 => Key::Num(s.ra_deg),
-                2 => Key::Num(s.dec_deg),
-                3 => Key::Num(s.n_detections as f64),
-                4 => Key::Num(s.mean_flux_jy),
-                5 => num(Some(s.v)),
-                6 => num(Some(s.eta)),
-                7 => Key::Num(f64::from(u8::from(s.is_variable)) * 1e12 + s.eta.max(0.0)),
-                _ => Key::Num(s.last_detected_mjd),
-            };
-            keyed.push((key, s.id));
-        }
-        keyed.sort_by(|a, b| cmp_keys(&a.0, &b.0).then(a.1.cmp(&b.1)));
-        if w.desc {
-            keyed.reverse();
-        }
+        let hit = |s: &SourceKeys| {
+            lower_contains(&s.name, &needle) || (needle == "variable" && s.is_variable)
+        };
+        let ids = if w.sort == 0 {
+            let keyed = scan_parallel(&self.store, SOURCES, "sources", |s: SourceKeys| {
+                hit(&s).then(|| (text_key(&s.name), 0.0, s.id))
+            })?;
+            sorted_ids(keyed, w.desc, |a, b| a.cmp(b))
+        } else {
+            let keyed = scan_parallel(&self.store, SOURCES, "sources", |s: SourceKeys| {
+                if !hit(&s) {
+                    return None;
+                }
+                let key = match w.sort {
+                    1 => s.ra_deg,
+                    2 => s.dec_deg,
+                    3 => s.n_detections as f64,
+                    4 => s.mean_flux_jy,
+                    5 => s.v,
+                    6 => s.eta,
+                    // Variables first, each group by eta.
+                    7 => f64::from(u8::from(s.is_variable)) * 1e12 + s.eta.max(0.0),
+                    _ => s.last_detected_mjd,
+                };
+                Some((num_key(Some(key)), 0.0, s.id))
+            })?;
+            sorted_ids(keyed, w.desc, |a, b| a.total_cmp(b))
+        };
+        release_free_memory();
         Ok(Order {
             sort: w.sort,
             desc: w.desc,
             filter: w.filter.clone(),
-            ids: keyed.into_iter().map(|k| k.1).collect(),
+            ids,
             generation,
             built: Instant::now(),
             took: t0.elapsed(),

@@ -108,7 +108,7 @@ pub fn run(mut opts: Options) -> anyhow::Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .context("cannot install signal handlers")?;
     }
-    let mut store = Store::open(&opts.db)?;
+    let mut store = Store::open_with_cache(&opts.db, 24 * 1024 * 1024)?;
     store.set_params(opts.cfg.source_params());
     let store = Arc::new(store);
     let theme = theme::Theme::new(theme::ColorMode::detect(opts.color));
@@ -172,15 +172,28 @@ pub fn run(mut opts: Options) -> anyhow::Result<()> {
         threads.push(std::thread::spawn(move || loader.run(want_rx, &stop)));
     }
 
+    let (msg_tx, msg_rx) = mpsc::channel();
+    {
+        let tx = msg_tx.clone();
+        std::thread::spawn(move || {
+            while let Ok(u) = data_rx.recv() {
+                if tx.send(Msg::Data(u)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
     install_panic_hook();
     let mut terminal = enter(opts.mouse).context("cannot set up the terminal")?;
+    spawn_input(msg_tx, Arc::clone(&stop));
     let mut app = app::App::new(theme, Arc::clone(&opts.log), context);
     let result = event_loop(
         &mut terminal,
         &mut app,
         &stop,
         &want_tx,
-        &data_rx,
+        &msg_rx,
         opts.mouse,
     );
     leave();
@@ -192,6 +205,41 @@ pub fn run(mut opts: Options) -> anyhow::Result<()> {
     result
 }
 
+/// What wakes the UI thread: a key (or resize, mouse) or the loader's answer.
+enum Msg {
+    Input(Event),
+    Data(data::Update),
+    InputFailed(String),
+}
+
+/// Reads terminal input on its own thread so the UI thread can sleep on one channel for both
+/// input and data (no polling interval between an answer and its frame).
+fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            // The timeout only bounds how late a stop is seen.
+            match event::poll(Duration::from_millis(250)) {
+                Ok(true) => match event::read() {
+                    Ok(e) => {
+                        if tx.send(Msg::Input(e)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::InputFailed(e.to_string()));
+                        return;
+                    }
+                },
+                Ok(false) => {}
+                Err(e) => {
+                    let _ = tx.send(Msg::InputFailed(e.to_string()));
+                    return;
+                }
+            }
+        }
+    });
+}
+
 /// The loop: input and data in, a frame out when something changed (at most every 100 ms;
 /// ratatui sends only the cells that differ, so a steady screen costs nothing on the wire).
 fn event_loop(
@@ -199,7 +247,7 @@ fn event_loop(
     app: &mut app::App,
     stop: &AtomicBool,
     want_tx: &mpsc::Sender<data::Want>,
-    data_rx: &mpsc::Receiver<data::Update>,
+    rx: &mpsc::Receiver<Msg>,
     mouse: bool,
 ) -> anyhow::Result<()> {
     const FRAME: Duration = Duration::from_millis(100);
@@ -208,13 +256,15 @@ fn event_loop(
     let mut last_tick = Instant::now();
     let mut last_want: Option<data::Want> = None;
     while !stop.load(Ordering::Relaxed) && !app.quit {
-        while let Ok(u) = data_rx.try_recv() {
-            dirty |= app.apply(u);
-        }
-        // Ages on screen move once a second.
+        // Ages on the Overview move once a second; other views change only with data or keys.
         if last_tick.elapsed() >= Duration::from_secs(1) {
             last_tick = Instant::now();
-            dirty = true;
+            dirty |= app.tab == app::Tab::Overview && app.detail.is_none();
+            // A status message that expired must go.
+            if app.status.is_some() && app.status_text().is_none() {
+                app.status = None;
+                dirty = true;
+            }
         }
         if dirty && last_draw.elapsed() >= FRAME {
             terminal.draw(|f| views::draw(f, app))?;
@@ -229,15 +279,27 @@ fn event_loop(
         let wait = if dirty {
             FRAME.saturating_sub(last_draw.elapsed())
         } else {
-            FRAME
+            Duration::from_secs(1).saturating_sub(last_tick.elapsed())
         };
-        if event::poll(wait)? {
-            match event::read()? {
-                Event::Key(k) => dirty |= app.key(k),
-                Event::Mouse(m) if mouse => dirty |= app.mouse(m),
-                Event::Resize(..) => dirty = true,
-                _ => {}
+        let handle = |m: Msg, app: &mut app::App| -> anyhow::Result<bool> {
+            Ok(match m {
+                Msg::Data(u) => app.apply(u),
+                Msg::Input(Event::Key(k)) => app.key(k),
+                Msg::Input(Event::Mouse(m)) if mouse => app.mouse(m),
+                Msg::Input(Event::Resize(..)) => true,
+                Msg::Input(_) => false,
+                Msg::InputFailed(e) => anyhow::bail!("cannot read the terminal: {e}"),
+            })
+        };
+        match rx.recv_timeout(wait) {
+            Ok(m) => {
+                dirty |= handle(m, app)?;
+                while let Ok(m) = rx.try_recv() {
+                    dirty |= handle(m, app)?;
+                }
             }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
         if app.suspend {
             app.suspend = false;
