@@ -93,6 +93,16 @@ fn live_dashboard_in_a_real_terminal() {
     let screen = pty.wait_for("by name ↑", 5);
     assert!(screen.find(&name0) < screen.find(&name1), "{screen}");
 
+    // A resize: the table is laid out again for the new width (wide: field and beam columns).
+    pty.resize(40, 160);
+    pty.wait_for("beam", 5);
+    pty.resize(30, 100);
+    let end = Instant::now() + Duration::from_secs(5);
+    while pty.text().contains("beam") {
+        assert!(Instant::now() < end, "not laid out again:\n{}", pty.text());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // Tab switches to Sources.
     pty.send("\t");
     pty.wait_for("sources 1/", 10);

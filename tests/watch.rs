@@ -366,3 +366,48 @@ fn many_processes_share_one_database() {
     );
     println!("concurrency: reader queries {reads:?}, second-writer commits {writes}");
 }
+
+/// Files that are not FITS (the truth CSVs `obsmon synth` writes beside each image, as a
+/// pipeline writes logs) leave the backlog once looked at. A regression: the open of each sniff
+/// came back as a file event and put the file in the backlog again, for ever (until the next
+/// reconcile scan).
+#[test]
+fn non_fits_files_leave_the_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("stage");
+    fs::create_dir(&d).unwrap();
+    let db = dir.path().join("b.redb");
+    let mut w = obsmon()
+        .args(["watch", "--settle", "0.5", "--rescan", "600"])
+        .arg(&d)
+        .arg("--db")
+        .arg(&db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let out = obsmon()
+        .args(["synth", "--count", "3", "--size", "128"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(wait_for(Duration::from_secs(10), || count_images(&db)
+        .len()
+        == 3));
+    // Settle and more than two heartbeats (2 s each) later, nothing is waiting.
+    std::thread::sleep(Duration::from_secs(5));
+    let out = run(&db, &["health", "--json"]);
+    let _ = w.kill();
+    let _ = w.wait();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let backlog = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "backlog")
+        .unwrap()["value"]
+        .clone();
+    assert_eq!(backlog, serde_json::json!(0.0), "{v}");
+}

@@ -345,6 +345,9 @@ impl<'a> Engine<'a> {
                 // Files written before the new directory's watch existed are caught by a scan.
                 *rescan_now = true;
             }
+            // Opens and reads (our own sniffing and indexing among them) change nothing; only a
+            // close after writing says something.
+            EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write) => {}
             EventKind::Remove(_) => {
                 let gone: Vec<String> = ev
                     .paths

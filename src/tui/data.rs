@@ -426,6 +426,7 @@ pub struct Loader {
     sent_source_detail: Option<(u64, u64)>,
     jobs_seen_ms: i64,
     started: i64,
+    backlog: Option<(u64, u64)>,
     /// The in-process indexer's rescan request, when there is one.
     pub rescan_request: Option<Arc<AtomicBool>>,
 }
@@ -453,6 +454,7 @@ impl Loader {
             // Job outcomes of the last minute go to the log at start.
             jobs_seen_ms: now.timestamp_millis() - 60_000,
             started: now.timestamp(),
+            backlog: None,
             rescan_request: None,
         }
     }
@@ -496,7 +498,10 @@ impl Loader {
             self.send(Update::Status(msg));
         }
         let generation = self.store.generation()?;
-        let changed = self.generation != Some(generation);
+        // The live indexer's heartbeat (backlog) is not a commit of data: watch it too.
+        let backlog = self.store.backlog()?;
+        let changed = self.generation != Some(generation) || self.backlog != Some(backlog);
+        self.backlog = Some(backlog);
         let clock = self
             .overview_at
             .is_none_or(|t| t.elapsed() >= Duration::from_secs(10));

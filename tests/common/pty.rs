@@ -106,6 +106,21 @@ impl Pty {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// Resizes the terminal (the kernel sends SIGWINCH to the program).
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        use std::os::fd::AsRawFd;
+        let ws = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        self.screen.lock().unwrap().set_size(rows, cols);
+        // SAFETY: TIOCSWINSZ reads one winsize from the pointer; the fd is our open master.
+        let rc = unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ, &ws) };
+        assert_eq!(rc, 0, "TIOCSWINSZ failed");
+    }
+
     /// Waits for the process to exit.
     pub fn wait_exit(&mut self, secs: u64) -> std::process::ExitStatus {
         let end = Instant::now() + Duration::from_secs(secs);

@@ -95,9 +95,12 @@ fn summary(f: &mut Frame, area: Rect, app: &App) {
                 t.text()
             },
         ),
-        Span::raw(format!("  incomplete {}", jobs("incomplete"))),
     ]));
-    lines.push(kv("backlog", format!("{} files", o.backlog), t));
+    lines.push(kv(
+        "backlog",
+        format!("{} files   incomplete {}", o.backlog, jobs("incomplete")),
+        t,
+    ));
     let newest = o.newest.as_ref();
     lines.push(kv(
         "newest",
