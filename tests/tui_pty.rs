@@ -117,12 +117,45 @@ fn live_dashboard_in_a_real_terminal() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
+fn sigterm_restores_the_terminal_and_serve_answers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.redb");
-    let mut pty = Pty::spawn(&["tui", "--db", db.to_str().unwrap()], 24, 80);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut pty = Pty::spawn(
+        &["tui", "--db", db.to_str().unwrap(), "--serve", &addr],
+        24,
+        80,
+    );
     pty.wait_for("following", 10);
     assert!(!pty.restored());
+    // The HTTP API from the same process.
+    let body = {
+        use std::io::{Read, Write};
+        let end = Instant::now() + Duration::from_secs(10);
+        let mut conn = loop {
+            match std::net::TcpStream::connect(&addr) {
+                Ok(c) => break c,
+                Err(e) => {
+                    assert!(Instant::now() < end, "no server on {addr}: {e}");
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        };
+        write!(
+            conn,
+            "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut s = String::new();
+        conn.read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(body.contains("\"service\":\"obsmon\""), "{body}");
     // SAFETY: signalling our own child.
     unsafe {
         libc::kill(pty.child.id() as i32, libc::SIGTERM);
