@@ -407,6 +407,50 @@ where
     Ok(out)
 }
 
+/// Whether an order must be (re)built for this want: (at all, because the order or filter is
+/// new rather than only stale).
+fn rebuild(order: Option<&Order>, w: &TableWant, generation: u64) -> (bool, bool) {
+    match order {
+        Some(o) if o.fits(w) => (o.stale(generation), false),
+        _ => (true, true),
+    }
+}
+
+/// The placeholder page shown while an order is built.
+fn building<T>(w: &TableWant, columns: &[&str]) -> Page<T> {
+    Page {
+        want: w.clone(),
+        building: Some(format!("sorting by {}…", columns[w.sort])),
+        ..Default::default()
+    }
+}
+
+/// The wanted window of an order, its rows read by id.
+fn page_by_ids<T: serde::de::DeserializeOwned>(
+    store: &Store,
+    def: redb::TableDefinition<u64, &[u8]>,
+    name: &'static str,
+    order: Option<&Order>,
+    w: &TableWant,
+) -> anyhow::Result<Page<T>> {
+    let ids = order.map(|o| &o.ids[..]).unwrap_or(&[]);
+    let rtx = store.read()?;
+    let t = rtx.open_table(def)?;
+    let mut rows = Vec::new();
+    for id in ids.iter().skip(w.start).take(w.len) {
+        if let Some(v) = t.get(*id)? {
+            rows.push(decode::<T>(name, v.value())?);
+        }
+    }
+    Ok(Page {
+        want: w.clone(),
+        total: ids.len(),
+        rows,
+        building: None,
+        read_ms: 0.0,
+    })
+}
+
 /// The loader's state.
 pub struct Loader {
     store: Arc<Store>,
@@ -707,37 +751,15 @@ impl Loader {
         let page = if indexed {
             self.images_by_time(&w)?
         } else {
-            let need = match &self.image_order {
-                Some(o) => !o.fits(&w) || o.stale(generation),
-                None => true,
-            };
+            let (need, new) = rebuild(self.image_order.as_ref(), &w, generation);
             if need {
-                if !self.image_order.as_ref().is_some_and(|o| o.fits(&w)) {
-                    // A new order: say so first (a million rows take a second or two).
-                    self.send(Update::Images(Page {
-                        want: w.clone(),
-                        building: Some(format!("sorting by {}…", IMAGE_COLUMNS[w.sort])),
-                        ..Default::default()
-                    }));
+                if new {
+                    // A new order: say so first (a million rows take a few seconds).
+                    self.send(Update::Images(building(&w, IMAGE_COLUMNS)));
                 }
                 self.image_order = Some(self.build_image_order(&w, generation)?);
             }
-            let order = self.image_order.as_ref().map(|o| &o.ids[..]).unwrap_or(&[]);
-            let rtx = self.store.read()?;
-            let t = rtx.open_table(IMAGES)?;
-            let mut rows = Vec::new();
-            for id in order.iter().skip(w.start).take(w.len) {
-                if let Some(v) = t.get(*id)? {
-                    rows.push(decode::<ImageRecord>("images", v.value())?);
-                }
-            }
-            Page {
-                want: w.clone(),
-                total: order.len(),
-                rows,
-                building: None,
-                read_ms: 0.0,
-            }
+            page_by_ids(&self.store, IMAGES, "images", self.image_order.as_ref(), &w)?
         };
         let page = Page {
             read_ms: t0.elapsed().as_secs_f64() * 1e3,
@@ -856,39 +878,23 @@ impl Loader {
             return Ok(());
         }
         let t0 = Instant::now();
-        let need = match &self.source_order {
-            Some(o) => !o.fits(&w) || o.stale(generation),
-            None => true,
-        };
+        let (need, new) = rebuild(self.source_order.as_ref(), &w, generation);
         if need {
-            if !self.source_order.as_ref().is_some_and(|o| o.fits(&w)) {
-                self.send(Update::Sources(Page {
-                    want: w.clone(),
-                    building: Some(format!("sorting by {}…", SOURCE_COLUMNS[w.sort])),
-                    ..Default::default()
-                }));
+            if new {
+                self.send(Update::Sources(building(&w, SOURCE_COLUMNS)));
             }
             self.source_order = Some(self.build_source_order(&w, generation)?);
         }
-        let order = self
-            .source_order
-            .as_ref()
-            .map(|o| &o.ids[..])
-            .unwrap_or(&[]);
-        let rtx = self.store.read()?;
-        let t = rtx.open_table(SOURCES)?;
-        let mut rows = Vec::new();
-        for id in order.iter().skip(w.start).take(w.len) {
-            if let Some(v) = t.get(*id)? {
-                rows.push(decode::<SkySource>("sources", v.value())?);
-            }
-        }
+        let page = page_by_ids(
+            &self.store,
+            SOURCES,
+            "sources",
+            self.source_order.as_ref(),
+            &w,
+        )?;
         self.send(Update::Sources(Page {
-            want: w.clone(),
-            total: order.len(),
-            rows,
-            building: None,
             read_ms: t0.elapsed().as_secs_f64() * 1e3,
+            ..page
         }));
         self.sent_sources = Some((w, generation));
         Ok(())
