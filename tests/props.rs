@@ -101,6 +101,7 @@ proptest! {
         }
         let live = store.images(&ImageQuery::default()).unwrap();
         prop_assert_eq!(live.len(), model.values().filter(|v| !v.1).count());
+        prop_assert_eq!(store.indexed_image_count().unwrap() as usize, live.len());
         // The job indexes and per-state counts agree with the job rows.
         let jobs = store.jobs(None, None).unwrap();
         for (state, n) in store.job_state_counts().unwrap() {

@@ -242,6 +242,7 @@ impl Store {
                 .contains(&true);
                 let no_job_index = rtx.open_table(JOB_BY_STATE).is_err();
                 drop(rtx);
+                self.backfill_missing_count()?;
                 if missing || no_job_index {
                     let wtx = self.db.begin_write()?;
                     // Another process may have added them between our read and write.
@@ -277,6 +278,7 @@ impl Store {
                     } else {
                         meta.insert(KEY_SCHEMA, SCHEMA_VERSION)?;
                         meta.insert(KEY_GENERATION, 0)?;
+                        meta.insert(KEY_IMAGES_MISSING, 0)?;
                     }
                     schema::create_all(&wtx)?;
                 }
@@ -284,6 +286,47 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// Counts the missing image rows of a database written before the count was kept (once).
+    fn backfill_missing_count(&self) -> Result<()> {
+        let known = {
+            let rtx = self.db.begin_read()?;
+            let meta = rtx.open_table(META)?;
+            let v = meta.get(KEY_IMAGES_MISSING)?.is_some();
+            v
+        };
+        if known {
+            return Ok(());
+        }
+        let wtx = self.db.begin_write()?;
+        {
+            let mut meta = wtx.open_table(META)?;
+            if meta.get(KEY_IMAGES_MISSING)?.is_none() {
+                let images = wtx.open_table(IMAGES)?;
+                let mut n = 0u64;
+                for e in images.iter()? {
+                    let (_, v) = e?;
+                    let rec: ImageRecord = decode("images", v.value())?;
+                    n += u64::from(rec.state == "missing");
+                }
+                meta.insert(KEY_IMAGES_MISSING, n)?;
+            }
+        }
+        wtx.commit()?;
+        Ok(())
+    }
+
+    /// Image rows of files that are still there (rows minus missing ones): O(1).
+    pub fn indexed_image_count(&self) -> Result<u64> {
+        let rtx = self.db.begin_read()?;
+        let rows = rtx.open_table(IMAGES)?.len()?;
+        let missing = rtx
+            .open_table(META)?
+            .get(KEY_IMAGES_MISSING)?
+            .map(|v| v.value())
+            .unwrap_or(0);
+        Ok(rows.saturating_sub(missing))
     }
 
     /// Begins a read transaction (a consistent snapshot).
@@ -805,11 +848,21 @@ impl<'t> Tables<'t> {
         Ok(())
     }
 
+    /// Takes an image row out of the time index (it is about to be replaced or removed), and
+    /// out of the missing count if it was missing.
     fn remove_time_entry(&mut self, id: u64) -> Result<()> {
         let old = self.images.get(id)?.map(|v| v.value().to_vec());
         if let Some(bytes) = old {
             let rec: ImageRecord = decode("images", &bytes)?;
             self.by_time.remove((mjd_key(rec.mjd.unwrap_or(0.0)), id))?;
+            if rec.state == "missing" {
+                let n = self
+                    .meta
+                    .get(KEY_IMAGES_MISSING)?
+                    .map(|v| v.value())
+                    .unwrap_or(0);
+                self.meta.insert(KEY_IMAGES_MISSING, n.saturating_sub(1))?;
+            }
         }
         Ok(())
     }
@@ -834,6 +887,7 @@ impl<'t> Tables<'t> {
         self.remove_image_detections(id)?;
         rec.state = "missing".into();
         rec.missing_since = Some(now_iso.to_string());
+        bump(&mut self.meta, KEY_IMAGES_MISSING)?;
         self.images.insert(id, encode(&rec).as_slice())?;
         Ok(true)
     }

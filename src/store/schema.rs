@@ -78,6 +78,9 @@ pub const JOB_BY_FINISHED: TableDefinition<(i64, u64), ()> =
 /// META key prefix of the per-state job counts (`jobs_state_failed`, ...), kept in the same
 /// transaction as the job rows.
 pub const KEY_JOBS_STATE_PREFIX: &str = "jobs_state_";
+/// META key of the number of image rows whose file has vanished (`state = missing`), kept with the
+/// rows: listings count indexed images without reading them.
+pub const KEY_IMAGES_MISSING: &str = "images_missing";
 /// META key of the number of sky sources flagged variable, kept with the source rows.
 pub const KEY_VARIABLE_SOURCES: &str = "variable_sources";
 
