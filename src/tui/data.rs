@@ -323,6 +323,20 @@ struct Order {
 }
 
 impl Order {
+    /// The order of `w` just built (since `t0`); gives the scan's memory back.
+    fn new(w: &TableWant, ids: Vec<u64>, generation: u64, t0: Instant) -> Order {
+        release_free_memory();
+        Order {
+            sort: w.sort,
+            desc: w.desc,
+            filter: w.filter.clone(),
+            ids,
+            generation,
+            built: Instant::now(),
+            took: t0.elapsed(),
+        }
+    }
+
     /// Whether it answers this want (order and filter).
     fn fits(&self, w: &TableWant) -> bool {
         self.sort == w.sort && self.desc == w.desc && self.filter == w.filter
@@ -860,16 +874,7 @@ impl Loader {
             })?;
             sorted_ids(keyed, w.desc, |a, b| a.total_cmp(b))
         };
-        release_free_memory();
-        Ok(Order {
-            sort: w.sort,
-            desc: w.desc,
-            filter: w.filter.clone(),
-            ids,
-            generation,
-            built: Instant::now(),
-            took: t0.elapsed(),
-        })
+        Ok(Order::new(w, ids, generation, t0))
     }
 
     fn sources(&mut self, generation: u64) -> anyhow::Result<()> {
@@ -931,16 +936,7 @@ impl Loader {
             })?;
             sorted_ids(keyed, w.desc, |a, b| a.total_cmp(b))
         };
-        release_free_memory();
-        Ok(Order {
-            sort: w.sort,
-            desc: w.desc,
-            filter: w.filter.clone(),
-            ids,
-            generation,
-            built: Instant::now(),
-            took: t0.elapsed(),
-        })
+        Ok(Order::new(w, ids, generation, t0))
     }
 
     fn image_detail(&mut self, generation: u64) -> anyhow::Result<()> {
