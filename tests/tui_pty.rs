@@ -205,3 +205,23 @@ fn demo_streams_and_cleans_up() {
         path.display()
     );
 }
+
+/// A panic in the dashboard (on request, debug builds only) leaves the terminal usable: main
+/// screen, cursor shown, the panic message readable.
+#[test]
+fn a_panic_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.redb");
+    let mut pty = Pty::spawn_env(
+        &["tui", "--db", db.to_str().unwrap()],
+        24,
+        80,
+        &[("OBSMON_DEBUG_PANIC_AFTER_MS", "1500")],
+    );
+    pty.wait_for("following", 10);
+    assert!(!pty.restored());
+    let status = pty.wait_exit(10);
+    assert_eq!(status.code(), Some(101), "{status:?}");
+    assert!(pty.restored(), "terminal left in the dashboard's mode");
+    pty.wait_for("a panic on request", 5);
+}

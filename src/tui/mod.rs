@@ -255,7 +255,16 @@ fn event_loop(
     let mut last_draw = Instant::now() - FRAME;
     let mut last_tick = Instant::now();
     let mut last_want: Option<data::Want> = None;
+    // Debug builds only: a panic on request, so the tests can see the terminal restored.
+    let panic_at = cfg!(debug_assertions)
+        .then(|| std::env::var("OBSMON_DEBUG_PANIC_AFTER_MS").ok())
+        .flatten()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
     while !stop.load(Ordering::Relaxed) && !app.quit {
+        if panic_at.is_some_and(|t| Instant::now() >= t) {
+            panic!("OBSMON_DEBUG_PANIC_AFTER_MS: a panic on request");
+        }
         // Ages on the Overview move once a second; other views change only with data or keys.
         if last_tick.elapsed() >= Duration::from_secs(1) {
             last_tick = Instant::now();

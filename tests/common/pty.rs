@@ -20,6 +20,11 @@ pub struct Pty {
 impl Pty {
     /// Starts `obsmon ARGS` on a new pty of `rows` x `cols`.
     pub fn spawn(args: &[&str], rows: u16, cols: u16) -> Pty {
+        Pty::spawn_env(args, rows, cols, &[])
+    }
+
+    /// [`Pty::spawn`] with extra environment variables.
+    pub fn spawn_env(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Pty {
         let (mut master, mut slave) = (0, 0);
         let ws = libc::winsize {
             ws_row: rows,
@@ -44,6 +49,7 @@ impl Pty {
             unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_obsmon"));
         cmd.args(args)
+            .envs(env.iter().copied())
             .env("TERM", "xterm-256color")
             .env_remove("NO_COLOR")
             .stdin(Stdio::from(slave.try_clone().unwrap()))
