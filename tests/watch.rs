@@ -247,7 +247,16 @@ fn crash_test_sigkill_while_files_stream_in() {
     // A last, clean run catches up; then the database must hold each complete file once.
     let mut child = spawn_watch(&d, &db);
     let want = complete.len();
-    let ok = wait_for(Duration::from_secs(60), || count_images(&db).len() >= want);
+    let incomplete = || {
+        let out = run(&db, &["jobs", "--state", "incomplete", "--json"]);
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
+            .unwrap()
+            .len()
+    };
+    // Every complete file indexed and every half-written one tried (not merely queued).
+    let ok = wait_for(Duration::from_secs(60), || {
+        count_images(&db).len() >= want && incomplete() == 20
+    });
     // SAFETY: sending SIGTERM to our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let t0 = Instant::now();
@@ -269,9 +278,13 @@ fn crash_test_sigkill_while_files_stream_in() {
         paths.iter().all(|p| !p.contains("half")),
         "half-written file indexed"
     );
-    let out = run(&db, &["jobs", "--state", "incomplete", "--json"]);
-    let inc: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(inc.len(), 20);
+    let jobs = run(&db, &["jobs", "--json"]);
+    assert_eq!(
+        incomplete(),
+        20,
+        "{}",
+        String::from_utf8_lossy(&jobs.stdout)
+    );
     println!("crash test: 20 SIGKILL rounds, {want} complete files, each indexed once");
 }
 
