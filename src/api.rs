@@ -57,11 +57,43 @@ pub struct Api {
     health: Mutex<Slot<Vec<Check>>>,
     runs: Mutex<Slot<Vec<Run>>>,
     sources: Mutex<Slot<Vec<SkySource>>>,
-    responses: Mutex<HashMap<String, (u64, Instant, axum::body::Bytes)>>,
+    responses: Mutex<HashMap<String, CachedResponse>>,
     /// The generation counter as last read, and when: a read transaction costs ~9 µs in
     /// multi-writer mode (it checks the file for other processes' commits), a large share of a
     /// cached response, so it is read at most every [`GENERATION_TTL`].
     generation: Mutex<Option<(Instant, u64)>>,
+}
+
+/// One cached answer: the JSON body and, once a client asked for it, its gzip encoding.
+struct CachedResponse {
+    generation: u64,
+    at: Instant,
+    body: axum::body::Bytes,
+    gzip: Option<axum::body::Bytes>,
+}
+
+/// Whether the request accepts a gzip-encoded answer.
+fn accepts_gzip(h: &axum::http::HeaderMap) -> bool {
+    h.get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.trim().split(';');
+            let name = parts.next().unwrap_or("").trim();
+            // "gzip;q=0" refuses it.
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// gzip of a body (level 6: a 100 kB page of images becomes about 10 kB).
+fn gzip(body: &[u8]) -> axum::body::Bytes {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(body);
+    axum::body::Bytes::from(e.finish().unwrap_or_default())
 }
 
 /// How long a read of the generation counter is reused: answers may lag a commit by this much.
@@ -137,26 +169,65 @@ impl Api {
     fn cached_json(
         self: &Arc<Self>,
         key: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
         max_age: Duration,
         make: impl FnOnce() -> Result<Value, ApiError>,
     ) -> ApiResult {
         let generation = self.generation()?;
         let key = key.to_string();
-        if let Ok(m) = self.responses.lock() {
-            if let Some((g, at, body)) = m.get(&key) {
-                if *g == generation && at.elapsed() < max_age {
-                    return Ok(json_bytes(body.clone()));
+        let want_gzip = accepts_gzip(headers);
+        let hit = self.responses.lock().ok().and_then(|m| {
+            m.get(&key)
+                .filter(|c| c.generation == generation && c.at.elapsed() < max_age)
+                .map(|c| (c.body.clone(), c.gzip.clone()))
+        });
+        let (body, gz) = match hit {
+            Some(h) => h,
+            None => {
+                let body =
+                    axum::body::Bytes::from(serde_json::to_vec(&make()?).unwrap_or_default());
+                if let Ok(mut m) = self.responses.lock() {
+                    if m.len() >= RESPONSE_CACHE {
+                        m.clear();
+                    }
+                    m.insert(
+                        key.clone(),
+                        CachedResponse {
+                            generation,
+                            at: Instant::now(),
+                            body: body.clone(),
+                            gzip: None,
+                        },
+                    );
                 }
+                (body, None)
             }
+        };
+        // Small answers are not worth compressing.
+        if !want_gzip || body.len() < 1024 {
+            return Ok(json_bytes(body));
         }
-        let body = axum::body::Bytes::from(serde_json::to_vec(&make()?).unwrap_or_default());
-        if let Ok(mut m) = self.responses.lock() {
-            if m.len() >= RESPONSE_CACHE {
-                m.clear();
+        let gz = match gz {
+            Some(g) => g,
+            None => {
+                let g = gzip(&body);
+                if let Ok(mut m) = self.responses.lock() {
+                    if let Some(c) = m.get_mut(&key).filter(|c| c.generation == generation) {
+                        c.gzip = Some(g.clone());
+                    }
+                }
+                g
             }
-            m.insert(key, (generation, Instant::now(), body.clone()));
-        }
-        Ok(json_bytes(body))
+        };
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_ENCODING, "gzip"),
+                (header::VARY, "accept-encoding"),
+            ],
+            gz,
+        )
+            .into_response())
     }
 
     /// A cached aggregate. Fresh (same generation, young enough): served. Stale: served while
@@ -365,6 +436,7 @@ fn page<T: Serialize>(items: Vec<T>, total: usize, limit: usize, offset: usize) 
 type Q = Query<HashMap<String, String>>;
 type S = State<Arc<Api>>;
 type U = axum::http::Uri;
+type H = axum::http::HeaderMap;
 
 fn health_v(api: &Arc<Api>, q: &HashMap<String, String>) -> Result<Value, ApiError> {
     only(q, &["detailed"])?;
@@ -591,40 +663,40 @@ fn stats_v(api: &Arc<Api>) -> Result<Value, ApiError> {
     }))
 }
 
-async fn health_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(2), || health_v(&api, &q))
+async fn health_h(State(api): S, Query(q): Q, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(2), || health_v(&api, &q))
 }
 
-async fn images_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(60), || images_v(&api, &q))
+async fn images_h(State(api): S, Query(q): Q, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(60), || images_v(&api, &q))
 }
 
-async fn image_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(60), || image_v(&api, id))
+async fn image_h(State(api): S, Path(id): Path<String>, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(60), || image_v(&api, id))
 }
 
-async fn sources_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(60), || sources_v(&api, &q))
+async fn sources_h(State(api): S, Query(q): Q, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(60), || sources_v(&api, &q))
 }
 
-async fn source_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(60), || source_v(&api, id))
+async fn source_h(State(api): S, Path(id): Path<String>, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(60), || source_v(&api, id))
 }
 
-async fn lightcurve_h(State(api): S, Path(id): Path<String>, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(60), || lightcurve_v(&api, id))
+async fn lightcurve_h(State(api): S, Path(id): Path<String>, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(60), || lightcurve_v(&api, id))
 }
 
-async fn jobs_h(State(api): S, Query(q): Q, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(10), || jobs_v(&api, &q))
+async fn jobs_h(State(api): S, Query(q): Q, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(10), || jobs_v(&api, &q))
 }
 
-async fn job_h(State(api): S, Path(run_id): Path<String>, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(10), || job_v(&api, run_id))
+async fn job_h(State(api): S, Path(run_id): Path<String>, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(10), || job_v(&api, run_id))
 }
 
-async fn stats_h(State(api): S, uri: U) -> ApiResult {
-    api.cached_json(&uri, Duration::from_secs(10), || stats_v(&api))
+async fn stats_h(State(api): S, uri: U, h: H) -> ApiResult {
+    api.cached_json(&uri, &h, Duration::from_secs(10), || stats_v(&api))
 }
 
 async fn metrics_h(State(api): S) -> ApiResult {

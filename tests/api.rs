@@ -275,4 +275,33 @@ fn every_endpoint_shape_paging_filters_and_errors() {
         assert_eq!(st, 404, "{p}");
         assert_eq!(v["status"], 404);
     }
+
+    // A client that accepts gzip gets the same JSON compressed (and one that refuses it, plain).
+    let plain = get(a, "/api/v1/images").1;
+    let raw = |enc: &str| -> (String, Vec<u8>) {
+        let mut s = TcpStream::connect(a).unwrap();
+        write!(
+            s,
+            "GET /api/v1/images HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {enc}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+        (head, buf[split + 4..].to_vec())
+    };
+    let (head, body) = raw("gzip, deflate");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json).unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), plain);
+    assert!(
+        body.len() * 3 < json.len(),
+        "{} -> {}",
+        json.len(),
+        body.len()
+    );
+    let (head, _) = raw("gzip;q=0, identity");
+    assert!(!head.contains("content-encoding"), "{head}");
 }
