@@ -733,6 +733,29 @@ pub fn router(api: Arc<Api>) -> Router {
         .with_state(api)
 }
 
+/// Serves the API on `addr` from the calling thread (on its own small runtime) until `stop`
+/// is set.
+pub fn serve_until(
+    addr: SocketAddr,
+    store: Arc<Store>,
+    cfg: &Config,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let api = Api::new(store, cfg.clone());
+    rt.block_on(async move {
+        let shutdown = async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        serve(addr, api, shutdown).await
+    })
+}
+
 /// Serves the API on `addr` until `shutdown` resolves.
 pub async fn serve(
     addr: SocketAddr,

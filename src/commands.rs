@@ -97,42 +97,18 @@ pub fn index(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: &IndexFlags) -> R
     })
 }
 
-/// Stop flag set by SIGINT, SIGTERM and SIGHUP.
 fn stop_on_signals() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
-            .context("cannot install signal handlers")?;
-    }
-    Ok(stop)
+    obsmon::ingest::watch::stop_on_signals().context("cannot install signal handlers")
 }
 
-/// Runs the API until `stop` is set (on its own small runtime).
-pub fn serve_until(
+fn serve_until(
     addr: std::net::SocketAddr,
     store: std::sync::Arc<Store>,
     cfg: &Config,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the HTTP runtime")?;
-    let api = obsmon::api::Api::new(store, cfg.clone());
-    rt.block_on(async move {
-        let shutdown = async move {
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        };
-        obsmon::api::serve(addr, api, shutdown).await
-    })
-    .with_context(|| format!("cannot serve the API on {addr}"))
+    obsmon::api::serve_until(addr, store, cfg, stop)
+        .with_context(|| format!("cannot serve the API on {addr}"))
 }
 
 /// `obsmon serve`.
@@ -214,18 +190,7 @@ pub fn watch(cfg: &Config, db: &Path, dirs: &[PathBuf], flags: WatchFlags) -> Re
             });
         }
         let sampler_stop = &stop;
-        scope.spawn(move || {
-            // The database size, hourly, for the growth check.
-            while !sampler_stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let _ = store.sample_size();
-                for _ in 0..600 {
-                    if sampler_stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-            }
-        });
+        scope.spawn(move || store.sample_size_until(sampler_stop));
         let r = obsmon::ingest::watch::run_watch(&dirs, store, &opts, &stop);
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         r
@@ -634,7 +599,6 @@ pub fn tui(
         watch,
         demo: None,
         log,
-        serve_fn: None,
     })
 }
 
@@ -676,24 +640,17 @@ pub fn demo_tui(
             backfill: 12,
         }),
         log,
-        serve_fn: None,
     });
     // The temporary directory (images and database) goes with `tmp`.
     drop(tmp);
     r
 }
 
-fn run_dashboard(mut opts: obsmon::tui::Options) -> Result<u8> {
+fn run_dashboard(opts: obsmon::tui::Options) -> Result<u8> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
         bail!("the dashboard needs a terminal; for scripts use `obsmon index`, `obsmon images --json` or `obsmon health`");
     }
-    let cfg = opts.cfg.clone();
-    opts.serve_fn = Some(Box::new(move |addr, store, stop| {
-        if let Err(e) = serve_until(addr, store, &cfg, stop) {
-            tracing::error!("cannot serve the HTTP API on {addr}: {e:#}");
-        }
-    }));
     obsmon::tui::run(opts)?;
     Ok(exit::OK)
 }

@@ -129,7 +129,22 @@ pub fn run_watch(
     result
 }
 
-fn sleep_or_stop(d: Duration, stop: &AtomicBool) -> bool {
+/// A stop flag set by SIGINT, SIGTERM and SIGHUP (the SSH session closing): every
+/// long-running command stops cleanly on them.
+pub fn stop_on_signals() -> std::io::Result<std::sync::Arc<AtomicBool>> {
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))?;
+    }
+    Ok(stop)
+}
+
+/// Sleeps `d`, or less when `stop` is set; returns whether it is.
+pub(crate) fn sleep_or_stop(d: Duration, stop: &AtomicBool) -> bool {
     let end = Instant::now() + d;
     while Instant::now() < end {
         if stop.load(Ordering::Relaxed) {

@@ -635,6 +635,24 @@ impl Store {
         Ok(())
     }
 
+    /// Samples the database size (see [`Store::sample_size`]) until `stop` is set: what every
+    /// long-running process does for the growth check.
+    pub fn sample_size_until(&self, stop: &std::sync::atomic::AtomicBool) {
+        use std::sync::atomic::Ordering;
+        while !stop.load(Ordering::Relaxed) {
+            if let Err(e) = self.sample_size() {
+                tracing::debug!("database size sample: {e}");
+            }
+            // A minute between looks (a sample is kept at most hourly); stop seen within 0.1 s.
+            for _ in 0..600 {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+
     /// Size samples (Unix seconds, bytes), oldest first.
     pub fn size_samples(&self) -> Result<Vec<(i64, u64)>> {
         let rtx = self.db.begin_read()?;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::ingest::watch::sleep_or_stop;
 use crate::synth::{Sky, SkyConfig};
 
 /// What the demo writes.
@@ -103,15 +104,4 @@ fn write_in_halves(
     sleep_or_stop(Duration::from_secs(3), stop);
     f.write_all(&bytes[half..])?;
     f.flush()
-}
-
-fn sleep_or_stop(d: Duration, stop: &AtomicBool) -> bool {
-    let end = std::time::Instant::now() + d;
-    while std::time::Instant::now() < end {
-        if stop.load(Ordering::Relaxed) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    stop.load(Ordering::Relaxed)
 }

@@ -54,10 +54,6 @@ pub struct Options {
     pub demo: Option<demo::DemoOptions>,
     /// The log buffer that `logging::init` installed.
     pub log: data::LogBuf,
-    /// Runs the HTTP API until the flag is set (given by the binary, which owns the server).
-    #[allow(clippy::type_complexity)]
-    pub serve_fn:
-        Option<Box<dyn FnOnce(std::net::SocketAddr, Arc<Store>, Arc<AtomicBool>) + Send + 'static>>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -98,16 +94,8 @@ fn install_panic_hook() {
 }
 
 /// Runs the dashboard until q, Ctrl-C, SIGTERM or SIGHUP.
-pub fn run(mut opts: Options) -> anyhow::Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .context("cannot install signal handlers")?;
-    }
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let stop = crate::ingest::watch::stop_on_signals().context("cannot install signal handlers")?;
     let mut store = Store::open_with_cache(&opts.db, 24 * 1024 * 1024)?;
     store.set_params(opts.cfg.source_params());
     let store = Arc::new(store);
@@ -140,23 +128,16 @@ pub fn run(mut opts: Options) -> anyhow::Result<()> {
                 tracing::error!("the live indexer stopped: {e}");
             }
         }));
-        // The database size, hourly, for the growth check.
         let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || store.sample_size_until(&stop)));
+    }
+    if let Some(addr) = opts.serve {
+        let (store, stop, cfg) = (Arc::clone(&store), Arc::clone(&stop), opts.cfg.clone());
         threads.push(std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let _ = store.sample_size();
-                for _ in 0..600 {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
-                }
+            if let Err(e) = crate::api::serve_until(addr, store, &cfg, stop) {
+                tracing::error!("cannot serve the HTTP API on {addr}: {e}");
             }
         }));
-    }
-    if let (Some(addr), Some(serve)) = (opts.serve, opts.serve_fn.take()) {
-        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
-        threads.push(std::thread::spawn(move || serve(addr, store, stop)));
     }
     let (want_tx, want_rx) = mpsc::channel();
     let (data_tx, data_rx) = mpsc::channel();
