@@ -86,8 +86,6 @@ pub struct Page<T> {
     pub rows: Vec<T>,
     /// Set while a sort or filter over the whole table is being built.
     pub building: Option<String>,
-    /// How long the page took to read, ms.
-    pub read_ms: f64,
 }
 
 impl<T> Default for Page<T> {
@@ -97,7 +95,6 @@ impl<T> Default for Page<T> {
             total: 0,
             rows: Vec::new(),
             building: None,
-            read_ms: 0.0,
         }
     }
 }
@@ -461,7 +458,6 @@ fn page_by_ids<T: serde::de::DeserializeOwned>(
         total: ids.len(),
         rows,
         building: None,
-        read_ms: 0.0,
     })
 }
 
@@ -564,7 +560,7 @@ impl Loader {
             .overview_at
             .is_none_or(|t| t.elapsed() >= Duration::from_secs(10));
         if changed || clock {
-            self.overview(generation)?;
+            self.overview()?;
             self.jobs()?;
             self.overview_at = Some(Instant::now());
         }
@@ -590,7 +586,7 @@ impl Loader {
         Ok(())
     }
 
-    fn overview(&mut self, generation: u64) -> anyhow::Result<()> {
+    fn overview(&mut self) -> anyhow::Result<()> {
         let now = Utc::now();
         let checks = health::run_checks(&self.store, &self.cfg, now)?;
         let mut since = HashMap::new();
@@ -665,7 +661,6 @@ impl Loader {
                 self.send(Update::OverviewPicture(Box::new(pic)));
             }
         }
-        let _ = generation;
         Ok(())
     }
 
@@ -760,7 +755,6 @@ impl Loader {
         if w.len == 0 || self.sent_images.as_ref() == Some(&(w.clone(), generation)) {
             return Ok(());
         }
-        let t0 = Instant::now();
         let indexed = w.sort == 0 && w.filter.is_empty();
         let page = if indexed {
             self.images_by_time(&w)?
@@ -774,10 +768,6 @@ impl Loader {
                 self.image_order = Some(self.build_image_order(&w, generation)?);
             }
             page_by_ids(&self.store, IMAGES, "images", self.image_order.as_ref(), &w)?
-        };
-        let page = Page {
-            read_ms: t0.elapsed().as_secs_f64() * 1e3,
-            ..page
         };
         self.send(Update::Images(page));
         self.sent_images = Some((w, generation));
@@ -831,7 +821,6 @@ impl Loader {
             total,
             rows,
             building: None,
-            read_ms: 0.0,
         })
     }
 
@@ -882,7 +871,6 @@ impl Loader {
         if w.len == 0 || self.sent_sources.as_ref() == Some(&(w.clone(), generation)) {
             return Ok(());
         }
-        let t0 = Instant::now();
         let (need, new) = rebuild(self.source_order.as_ref(), &w, generation);
         if need {
             if new {
@@ -897,10 +885,7 @@ impl Loader {
             self.source_order.as_ref(),
             &w,
         )?;
-        self.send(Update::Sources(Page {
-            read_ms: t0.elapsed().as_secs_f64() * 1e3,
-            ..page
-        }));
+        self.send(Update::Sources(page));
         self.sent_sources = Some((w, generation));
         Ok(())
     }
