@@ -26,12 +26,7 @@ impl Drop for Server {
 }
 
 fn start(db: &Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = free_addr();
     let child = obsmon()
         .args(["serve", "--addr", &addr])
         .arg("--db")

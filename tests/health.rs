@@ -277,12 +277,7 @@ fn metrics_served_by_watch_on_loopback() {
     fs::create_dir(&d).unwrap();
     write_image(&d.join("x-image.fits"), 0.5e-3, Duration::from_secs(5));
     let db = dir.path().join("s.redb");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = free_addr();
     let mut child = obsmon()
         .args(["watch", "--metrics-addr", &addr])
         .arg(&d)

@@ -125,12 +125,7 @@ fn live_dashboard_in_a_real_terminal() {
 fn sigterm_restores_the_terminal_and_serve_answers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.redb");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = common::free_addr();
     let mut pty = Pty::spawn(
         &["tui", "--db", db.to_str().unwrap(), "--serve", &addr],
         24,

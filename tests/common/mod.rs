@@ -83,3 +83,9 @@ pub fn samples() -> Option<PathBuf> {
         None
     }
 }
+
+/// A loopback address with a port free right now (for a server the test starts).
+pub fn free_addr() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("127.0.0.1:{}", l.local_addr().unwrap().port())
+}
