@@ -76,11 +76,14 @@ pub struct TableView<T> {
     pub page: Page<T>,
     /// Visible rows, set by the view when it draws.
     pub height: Cell<usize>,
+    /// The sortable columns' names.
+    pub columns: &'static [&'static str],
 }
 
 impl<T> TableView<T> {
-    fn new(sort: usize, desc: bool) -> Self {
+    fn new(columns: &'static [&'static str], sort: usize, desc: bool) -> Self {
         TableView {
+            columns,
             sel: 0,
             top: 0,
             sort,
@@ -163,11 +166,11 @@ impl<T> TableView<T> {
         true
     }
 
-    fn cycle_sort(&mut self, columns: usize, reverse: bool) {
+    fn cycle_sort(&mut self, reverse: bool) {
         if reverse {
             self.desc = !self.desc;
         } else {
-            self.sort = (self.sort + 1) % columns;
+            self.sort = (self.sort + 1) % self.columns.len();
         }
         self.sel = 0;
         self.top = 0;
@@ -262,9 +265,9 @@ impl App {
         App {
             tab: Tab::Overview,
             theme,
-            images: TableView::new(0, true),
+            images: TableView::new(IMAGE_COLUMNS, 0, true),
             // Most variable first.
-            sources: TableView::new(6, true),
+            sources: TableView::new(SOURCE_COLUMNS, 6, true),
             overview: Overview::default(),
             overview_picture: None,
             jobs: JobsData::default(),
@@ -436,7 +439,7 @@ impl App {
         true
     }
 
-    fn table_mut(&mut self) -> Option<&mut dyn Sortable> {
+    fn table_mut(&mut self) -> Option<&mut dyn TableKeys> {
         match self.tab {
             Tab::Images => Some(&mut self.images),
             Tab::Sources => Some(&mut self.sources),
@@ -468,32 +471,18 @@ impl App {
         }
         match self.tab {
             Tab::Images | Tab::Sources => {
-                let columns = if self.tab == Tab::Images {
-                    IMAGE_COLUMNS.len()
-                } else {
-                    SOURCE_COLUMNS.len()
+                let Some(t) = self.table_mut() else {
+                    return false;
                 };
                 match code {
                     KeyCode::Char('/') => {
-                        let current = self.table_mut().map(|t| t.filter()).unwrap_or_default();
+                        let current = t.filter();
                         self.mode = Mode::Filter(current);
                     }
-                    KeyCode::Char('s') | KeyCode::Char('S') => {
-                        let rev = code == KeyCode::Char('S');
-                        if self.tab == Tab::Images {
-                            self.images.cycle_sort(columns, rev);
-                        } else {
-                            self.sources.cycle_sort(columns, rev);
-                        }
-                    }
+                    KeyCode::Char('s') => t.cycle_sort(false),
+                    KeyCode::Char('S') => t.cycle_sort(true),
                     KeyCode::Enter => self.open(),
-                    _ => {
-                        return if self.tab == Tab::Images {
-                            self.images.navigate(code)
-                        } else {
-                            self.sources.navigate(code)
-                        }
-                    }
+                    _ => return t.navigate(code),
                 }
                 true
             }
@@ -599,14 +588,16 @@ fn scroll_key(scroll: &mut usize, code: KeyCode) -> bool {
     true
 }
 
-/// The filter of either table, behind one face.
-trait Sortable {
+/// What keys do to either table, behind one face.
+trait TableKeys {
     fn filter(&self) -> String;
     /// Applies a filter and goes back to the first row.
     fn set_filter(&mut self, f: String);
+    fn cycle_sort(&mut self, reverse: bool);
+    fn navigate(&mut self, code: KeyCode) -> bool;
 }
 
-impl<T> Sortable for TableView<T> {
+impl<T> TableKeys for TableView<T> {
     fn filter(&self) -> String {
         self.filter.clone()
     }
@@ -616,5 +607,13 @@ impl<T> Sortable for TableView<T> {
         self.sel = 0;
         self.top = 0;
         self.page = Page::default();
+    }
+
+    fn cycle_sort(&mut self, reverse: bool) {
+        TableView::cycle_sort(self, reverse)
+    }
+
+    fn navigate(&mut self, code: KeyCode) -> bool {
+        TableView::navigate(self, code)
     }
 }

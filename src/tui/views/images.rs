@@ -22,7 +22,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let mid = area.width >= 100;
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(table_title("images", v, IMAGE_COLUMNS))
+        .title(table_title("images", v))
         .title_style(t.title());
     let inner_h = area.height.saturating_sub(2) as usize;
     v.height.set(inner_h.max(1));

@@ -172,12 +172,12 @@ pub fn kv<'a>(label: &'a str, value: String, t: &super::theme::Theme) -> Line<'a
 }
 
 /// A table's title: name, position, order, filter, and whether an order is being built.
-pub fn table_title<T>(name: &str, v: &super::app::TableView<T>, columns: &[&str]) -> String {
+pub fn table_title<T>(name: &str, v: &super::app::TableView<T>) -> String {
     let total = v.total();
     let mut s = format!(
         " {name} {}/{total} · by {} {}",
         if total == 0 { 0 } else { v.sel + 1 },
-        columns.get(v.sort).copied().unwrap_or("?"),
+        v.columns.get(v.sort).copied().unwrap_or("?"),
         if v.desc { "↓" } else { "↑" }
     );
     if !v.filter.is_empty() {

@@ -8,7 +8,6 @@ use ratatui::Frame;
 
 use super::{mjd_text, table_title};
 use crate::tui::app::App;
-use crate::tui::data::SOURCE_COLUMNS;
 
 /// Draws the sources table.
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
@@ -17,7 +16,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = area.width >= 110;
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(table_title("sources", v, SOURCE_COLUMNS))
+        .title(table_title("sources", v))
         .title_style(t.title());
     let inner_h = area.height.saturating_sub(2) as usize;
     v.height.set(inner_h.max(1));
